@@ -1,0 +1,66 @@
+# The MLflow course, one command per task. `make` alone lists them.
+#
+# Everything runs inside .venv (created by `make install`), with .venv/bin first on PATH,
+# against the SQLite store ./mlflow.db unless MLFLOW_TRACKING_URI says otherwise.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed
+STORE := $(CURDIR)/mlflow.db
+ARTIFACTS := $(CURDIR)/mlartifacts
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+export PATH := $(BIN):$(PATH)
+export MLFLOW_DISABLE_TELEMETRY ?= true
+
+.DEFAULT_GOAL := help
+.PHONY: help install all run test lint format ui clean bench
+
+help: ## List the commands
+	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: the course needs Python >= 3.10, found " + sys.version.split()[0] + ". Run: make install PYTHON=python3.11")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+	@echo "installed: $$($(BIN)/python --version), packages of requirements-dev.txt in $(VENV)/"
+
+install: $(STAMP) ## Create .venv and install the pinned packages (once; again when requirements change)
+
+all: install ## Run every lesson in order, one line each; stop at the first failure
+	@$(BIN)/python tools/run_course.py
+
+run: install ## Run one lesson with its full output: make run N=07
+	@test -n "$(N)" || { echo "usage: make run N=07"; exit 2; }
+	@script=$$(ls scripts/code_$(N)_*.py 2>/dev/null | head -n 1); \
+	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 29)"; exit 2; }; \
+	echo "$$ python $$script"; $(BIN)/python "$$script"
+
+test: install ## Run the tests: every lesson, proven from the store (in parallel)
+	$(BIN)/python -m pytest -n auto
+
+lint: install ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install ## Let ruff fix what it can and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to change)
+	@echo "MLflow UI on the store $(STORE): http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui \
+		--backend-store-uri sqlite:///$(STORE) --artifacts-destination $(ARTIFACTS) \
+		--host $(HOST) --port $(PORT) --workers 1
+
+clean: ## Delete what the lessons generated: the store, artifacts and plots (never code or data/)
+	rm -rf $(STORE) $(STORE).lock $(ARTIFACTS) mlruns
+	find plots -type f ! -name .gitkeep -delete
+
+bench: install ## Time each lesson against the unavoidable import cost (not a test)
+	@$(BIN)/python tools/bench_course.py

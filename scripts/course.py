@@ -1,0 +1,321 @@
+"""Shared plumbing for the lessons: where the store is, where files go, the Iris data.
+
+Every lesson imports this module for the boring parts, so that the lesson itself shows
+only the MLflow calls it teaches:
+
+* ``tracking_uri()``: ``MLFLOW_TRACKING_URI`` when it is set, else the SQLite store
+  ``mlflow.db`` at the repository root, whatever the current directory.
+* ``connect()``: points MLflow at that URI and creates a brand-new SQLite store once,
+  under a file lock, so that several lessons started together cannot race MLflow's
+  database migrations; for an ``http(s)://`` URI it checks the server answers.
+* ``use_experiment(name)``: gets or creates the lesson's experiment, with an absolute
+  artifact location beside the store (MLflow would otherwise record ``<cwd>/mlruns``),
+  and makes it the active experiment.
+* ``background_server(command, ready_url)``: starts a server (``mlflow server``,
+  ``mlflow models serve``), waits until it answers, stops it by its PID afterwards, and
+  exits with one paragraph when it dies or does not answer in time.
+* ``load_iris_frame()`` / ``load_iris_split()``: scikit-learn's bundled Iris as pandas,
+  split deterministically (``random_state=42``).
+
+Heavy packages are imported inside functions, so that lesson 00 can check they are
+installed before anything imports them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS_DIR = REPO_ROOT / "scripts"
+PLOTS_DIR = REPO_ROOT / "plots"
+DATA_DIR = REPO_ROOT / "data"
+REQUIREMENTS_FILE = REPO_ROOT / "requirements.txt"
+DEFAULT_DB = REPO_ROOT / "mlflow.db"
+ARTIFACTS_DIRNAME = "mlartifacts"
+ARTIFACT_ROOT_ENV = "COURSE_ARTIFACT_ROOT"
+
+RANDOM_STATE = 42
+TEST_SIZE = 0.25
+FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
+TARGET = "species"
+SPECIES = ["setosa", "versicolor", "virginica"]  # class labels are these names, not 0-2
+
+SERVER_CHECK_TIMEOUT_S = 3.0
+STORE_LOCK_TIMEOUT_S = 120.0
+SERVER_START_TIMEOUT_S = 60.0
+SERVER_STOP_TIMEOUT_S = 15.0
+LOOPBACK = "127.0.0.1"
+HTTP_SCHEMES = ("http://", "https://")
+DATABASE_SCHEMES = ("postgresql", "mysql", "mssql")
+
+
+def tracking_uri() -> str:
+    """``MLFLOW_TRACKING_URI`` if set, else the repository's own SQLite store."""
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{DEFAULT_DB.as_posix()}"
+
+
+def sqlite_path(uri: str) -> Path | None:
+    """The database file of a ``sqlite:///`` URI (relative paths resolve against the cwd)."""
+    if not uri.startswith("sqlite:///"):
+        return None
+    raw = unquote(uri[len("sqlite:///") :].split("?", 1)[0])
+    if not raw or raw == ":memory:":
+        return None
+    return Path(raw).resolve()
+
+
+def artifact_root(uri: str | None = None) -> str | None:
+    """Where new experiments keep their artifacts, or None to let the server decide.
+
+    ``COURSE_ARTIFACT_ROOT`` (e.g. ``s3://bucket/course``) wins; a SQLite store keeps
+    them in ``mlartifacts/`` beside the database; another database keeps them in the
+    repository's ``mlartifacts/``; a tracking server and a file store choose themselves.
+    """
+    uri = uri or tracking_uri()
+    if override := os.environ.get(ARTIFACT_ROOT_ENV):
+        return override.rstrip("/")
+    if db := sqlite_path(uri):
+        return (db.parent / ARTIFACTS_DIRNAME).as_uri()
+    if uri.startswith(DATABASE_SCHEMES):
+        return (REPO_ROOT / ARTIFACTS_DIRNAME).as_uri()
+    return None
+
+
+def artifact_location(experiment_name: str, uri: str | None = None) -> str | None:
+    """The artifact location a new experiment of this name gets (None: server default)."""
+    root = artifact_root(uri)
+    return f"{root}/{experiment_name}" if root else None
+
+
+def check_server(uri: str) -> None:
+    """Exit with one clear paragraph when the tracking server at ``uri`` does not answer.
+
+    MLflow's own client retries a dead server for minutes; this fails in seconds.
+    """
+    health = uri.rstrip("/") + "/health"
+    try:
+        urllib.request.urlopen(health, timeout=SERVER_CHECK_TIMEOUT_S).close()
+    except urllib.error.HTTPError:
+        return  # it answered; a proxy in front may not expose /health
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        sys.exit(
+            f"error: no MLflow tracking server answers at {uri} ({reason}). "
+            f"MLFLOW_TRACKING_URI points there. Start one in another terminal "
+            f"(`make ui` serves the course's store at http://127.0.0.1:5000, or "
+            f"`mlflow server --host 127.0.0.1 --port 5000`), or unset MLFLOW_TRACKING_URI "
+            f"to use the local store {DEFAULT_DB}."
+        )
+
+
+def _create_store_once(uri: str, db: Path) -> None:
+    """Create (migrate) a SQLite store under a file lock: concurrent migrations corrupt it."""
+    import mlflow
+    import mlflow.store.tracking.sqlalchemy_store  # its ~1 s import stays outside the lock
+    from filelock import FileLock
+
+    db.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(f"{db}.lock", timeout=STORE_LOCK_TIMEOUT_S):
+        # The first call builds the store; the process keeps it, tables and all.
+        mlflow.MlflowClient(uri).search_experiments(max_results=1)
+
+
+def connect() -> str:
+    """Point MLflow at the course's tracking URI, ready to use; return the URI."""
+    import mlflow
+
+    uri = tracking_uri()
+    mlflow.set_tracking_uri(uri)
+    if uri.startswith(HTTP_SCHEMES):
+        check_server(uri)
+    elif db := sqlite_path(uri):
+        _create_store_once(uri, db)
+    return uri
+
+
+def get_or_create_experiment(name: str) -> str:
+    """The id of experiment ``name``: created with its artifact location, restored if deleted."""
+    import mlflow
+    from mlflow.exceptions import MlflowException
+
+    client = mlflow.MlflowClient()
+    experiment = client.get_experiment_by_name(name)
+    if experiment is None:
+        try:
+            return client.create_experiment(name, artifact_location=artifact_location(name))
+        except MlflowException as error:  # another process created it a moment ago
+            if error.error_code != "RESOURCE_ALREADY_EXISTS":
+                raise
+            experiment = client.get_experiment_by_name(name)
+    if experiment.lifecycle_stage == "deleted":
+        client.restore_experiment(experiment.experiment_id)
+        print(f"note: experiment {name!r} was deleted; restored it")
+    return experiment.experiment_id
+
+
+def use_experiment(name: str) -> str:
+    """Connect, get or create experiment ``name`` and make it active; return its id."""
+    import mlflow
+
+    connect()
+    experiment_id = get_or_create_experiment(name)
+    mlflow.set_experiment(experiment_id=experiment_id)
+    return experiment_id
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now, on the loopback interface."""
+    with socket.socket() as probe:
+        probe.bind((LOOPBACK, 0))
+        return probe.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    """True when ``port`` can be bound on the loopback interface."""
+    with socket.socket() as probe:
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)  # runs the `finally` blocks, which stop the server
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """SIGTERM to the server's own PID, then SIGKILL to its process group if it lingers."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def _wait_until_ready(process: subprocess.Popen, url: str, what: str, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while True:
+        if process.poll() is not None:
+            problem = f"it exited with code {process.returncode} before answering"
+            break
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            problem = f"it did not answer within {SERVER_START_TIMEOUT_S:.0f} s"
+            break
+        time.sleep(0.2)
+    tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]
+    sys.exit(
+        f"error: {what} did not start: {problem} at {url}. Is the port taken, or the "
+        f"store or artifact location unusable? Its last lines of output:\n  "
+        + "\n  ".join(tail or ["(nothing)"])
+    )
+
+
+@contextmanager
+def background_server(
+    command: list[str], ready_url: str, *, what: str, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen]:
+    """Run ``command`` in the background until the ``with`` block ends.
+
+    Waits until ``ready_url`` answers (at most ``SERVER_START_TIMEOUT_S``), then yields the
+    process. On leaving the block, normally, on an error, on Ctrl-C or on SIGTERM, the
+    server is stopped by its PID, so no server outlives the lesson. Its output goes to a
+    temporary log, quoted if it fails to start.
+    """
+    previous_handler = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    with tempfile.TemporaryDirectory(prefix="course-server-") as tmp:
+        log = Path(tmp) / "server.log"
+        with log.open("wb") as out:
+            # Its own session: SIGKILL to its process group also reaches its workers.
+            process = subprocess.Popen(
+                command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+            )
+        try:
+            _wait_until_ready(process, ready_url, what, log)
+            yield process
+        finally:
+            _stop(process)
+            signal.signal(signal.SIGTERM, previous_handler)
+
+
+def load_iris_frame() -> pd.DataFrame:
+    """Iris as one DataFrame: four float columns (``FEATURES``) and ``species`` names.
+
+    Names rather than 0/1/2 make predictions readable and keep MLflow's schema free of
+    integer columns (which it warns about, since they cannot hold missing values).
+    """
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True)
+    frame = iris.data.set_axis(FEATURES, axis="columns").astype("float64")
+    frame[TARGET] = iris.target.map(dict(enumerate(SPECIES))).astype(str)
+    return frame
+
+
+def load_iris_split() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]:
+    """``X_train, X_test, y_train, y_test``: a stratified, deterministic 75/25 split."""
+    from sklearn.model_selection import train_test_split
+
+    frame = load_iris_frame()
+    return train_test_split(
+        frame[FEATURES],
+        frame[TARGET],
+        test_size=TEST_SIZE,
+        random_state=RANDOM_STATE,
+        stratify=frame[TARGET],
+    )
+
+
+def read_requirements(path: Path = REQUIREMENTS_FILE) -> dict[str, str]:
+    """``{package: pinned version}`` for the lines of ``path`` that apply to this Python.
+
+    Markers such as ``; python_version < "3.11"`` are evaluated, so a file can pin other
+    versions for older interpreters.
+    """
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):
+            continue
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate():
+            versions = [spec.version for spec in requirement.specifier if spec.operator == "=="]
+            pins[requirement.name] = versions[0] if versions else ""
+    return pins
+
+
+def installed_versions(names: Iterable[str]) -> dict[str, str | None]:
+    """``{package: installed version}``, None for a package that is not installed."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = None
+    return found

@@ -1,0 +1,43 @@
+"""What each lesson must have done, read back from the store: one check per lesson number.
+
+A check receives the Lesson after it was replayed (twice, by default: every lesson must be
+re-runnable on the same store) and asserts through MlflowClient what the lesson teaches.
+Register one with ``@check("07")`` in any module of this package; ``test_lessons.py``
+fails for a lesson script that has no check.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from conftest import Lesson
+
+
+@dataclass(frozen=True)
+class Check:
+    function: Callable[[Lesson], None]
+    replays: int
+    env: dict[str, str]
+
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(number: str, *, replays: int = 2, **env: str) -> Callable:
+    """Register the check of lesson ``number``, replayed ``replays`` times with ``env``."""
+
+    def register(function: Callable[[Lesson], None]) -> Callable[[Lesson], None]:
+        assert number not in CHECKS, f"lesson {number} has two checks"
+        CHECKS[number] = Check(function, replays, env)
+        return function
+
+    return register
+
+
+def load_all() -> dict[str, Check]:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
+    return CHECKS

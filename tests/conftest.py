@@ -1,0 +1,205 @@
+"""Test harness: run lessons as a learner does, each against a store of its own.
+
+* A SQLite store is migrated once per test session (under a lock shared by the xdist
+  workers) and copied for each test: a copy costs milliseconds, a migration 1-2 s.
+* A lesson runs as a subprocess, `python scripts/code_NN_*.py`, from an empty temporary
+  current directory, with MLFLOW_TRACKING_URI pointing at the test's store; the test then
+  reads the lesson's effect back through MlflowClient.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import mlflow
+import pytest
+from filelock import FileLock
+from mlflow.entities import Experiment, Run
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCRIPTS_DIR = REPO_ROOT / "scripts"
+LESSONS = sorted(SCRIPTS_DIR.glob("code_[0-9][0-9]_*.py"))
+LESSON_TIMEOUT_S = 300
+STOP_GRACE_S = 20
+# Variables of the learner's shell that would change what a lesson does.
+COURSE_VARIABLES = ("MLFLOW_TRACKING_URI", "COURSE_ARTIFACT_ROOT", "COURSE_SERVER_PORT")
+
+
+@dataclass
+class Store:
+    """A test's own tracking store: root/mlflow.db, artifacts in root/mlartifacts."""
+
+    root: Path
+
+    @property
+    def db(self) -> Path:
+        return self.root / "mlflow.db"
+
+    @property
+    def uri(self) -> str:
+        return f"sqlite:///{self.db}"
+
+    @property
+    def artifacts(self) -> Path:
+        return self.root / "mlartifacts"
+
+    @property
+    def client(self) -> mlflow.MlflowClient:
+        return mlflow.MlflowClient(self.uri)
+
+    @contextmanager
+    def active(self) -> Iterator[mlflow.MlflowClient]:
+        """Make this store MLflow's current one (for models:/ URIs), then forget it."""
+        mlflow.set_tracking_uri(self.uri)
+        try:
+            yield self.client
+        finally:
+            mlflow.set_tracking_uri(None)
+
+    def experiment(self, name: str) -> Experiment:
+        experiment = self.client.get_experiment_by_name(name)
+        assert experiment is not None, f"experiment {name!r} is not in the store"
+        return experiment
+
+    def runs(self, experiment_name: str, filter_string: str = "") -> list[Run]:
+        """All runs of an experiment, oldest first."""
+        return self.client.search_runs(
+            [self.experiment(experiment_name).experiment_id],
+            filter_string=filter_string,
+            order_by=["attributes.start_time ASC"],
+            max_results=1000,
+        )
+
+    def artifact_paths(self, run_id: str, path: str | None = None) -> set[str]:
+        """Every file a run logged, recursively."""
+        found = set()
+        for info in self.client.list_artifacts(run_id, path):
+            found |= self.artifact_paths(run_id, info.path) if info.is_dir else {info.path}
+        return found
+
+    def read_artifact(self, run_id: str, path: str, tmp: Path) -> bytes:
+        local = mlflow.artifacts.download_artifacts(
+            run_id=run_id, artifact_path=path, dst_path=str(tmp), tracking_uri=self.uri
+        )
+        return Path(local).read_bytes()
+
+
+@dataclass
+class Lesson:
+    """A lesson script and what its replays printed."""
+
+    script: Path
+    store: Store
+    tmp: Path
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def number(self) -> str:
+        return self.script.stem.split("_")[1]
+
+
+def lesson_env(store: Store | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in COURSE_VARIABLES}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    if store is not None:
+        env["MLFLOW_TRACKING_URI"] = store.uri
+    env.update(extra)
+    return env
+
+
+def run_script(
+    script: Path, cwd: Path, env: dict[str, str], timeout: float = LESSON_TIMEOUT_S
+) -> subprocess.CompletedProcess:
+    """Run a script in its own process group; on timeout SIGTERM it (its servers stop with
+    it), then SIGKILL the whole group, so nothing outlives a failing test."""
+    process = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=STOP_GRACE_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            output, _ = process.communicate()
+        pytest.fail(f"{script.name} did not finish within {timeout} s:\n{output}")
+    return subprocess.CompletedProcess(process.args, process.returncode, output)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated, empty store per session, shared by the xdist workers."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    db = shared / "template-store" / "mlflow.db"
+    db.parent.mkdir(exist_ok=True)
+    with FileLock(f"{db}.lock"):
+        if not db.exists():
+            building = db.with_suffix(".building")
+            mlflow.MlflowClient(f"sqlite:///{building}").search_experiments(max_results=1)
+            building.rename(db)
+    return db
+
+
+@pytest.fixture
+def store(tmp_path: Path, template_db: Path) -> Store:
+    root = tmp_path / "store"
+    root.mkdir()
+    shutil.copyfile(template_db, root / "mlflow.db")
+    return Store(root)
+
+
+@pytest.fixture
+def replay(tmp_path: Path, store: Store):
+    """replay(script, times=2): run a lesson `times` times from an empty cwd, each must
+    exit 0 and leave the cwd empty; returns the Lesson with every replay's output."""
+
+    def _replay(script: Path, times: int = 2, **env: str) -> Lesson:
+        lesson = Lesson(script, store, tmp_path)
+        cwd = tmp_path / "cwd"
+        cwd.mkdir(exist_ok=True)
+        for attempt in range(1, times + 1):
+            start = time.monotonic()
+            done = run_script(script, cwd, lesson_env(store, **env))
+            seconds = time.monotonic() - start
+            assert done.returncode == 0, (
+                f"{script.name} (replay {attempt}) exited {done.returncode} after "
+                f"{seconds:.1f} s:\n{done.stdout}"
+            )
+            assert "Traceback" not in done.stdout, done.stdout
+            assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
+            lesson.outputs.append(done.stdout)
+        return lesson
+
+    return _replay
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path, template_db: Path) -> Path:
+    """A copy of the repository's scripts and requirements.txt, with a migrated store at
+    its root: a lesson run from it believes this is the repository."""
+    root = tmp_path / "repo"
+    shutil.copytree(SCRIPTS_DIR, root / "scripts", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(REPO_ROOT / "requirements.txt", root / "requirements.txt")
+    for folder in ("plots", "data"):
+        (root / folder).mkdir()
+    shutil.copyfile(template_db, root / "mlflow.db")
+    return root
