@@ -4,7 +4,7 @@
 # against the SQLite store ./mlflow.db unless MLFLOW_TRACKING_URI says otherwise.
 
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
 STORE := $(CURDIR)/mlflow.db

@@ -33,7 +33,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -202,14 +202,15 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 
 
 def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's own PID, then SIGKILL to its process group if it lingers."""
+    """SIGTERM to the server's own PID, SIGKILL to its process group if it lingers, and
+    SIGKILL to any worker left in that group once it is gone."""
     if process.poll() is None:
         process.terminate()
-        try:
+        with suppress(subprocess.TimeoutExpired):
             process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    with suppress(ProcessLookupError):  # the usual case: the whole group is already gone
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _wait_until_ready(process: subprocess.Popen, url: str, what: str, log: Path) -> None:

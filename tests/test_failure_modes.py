@@ -1,0 +1,124 @@
+"""Bad situations get one clear paragraph and a non-zero exit, within seconds: no traceback,
+no hang. Each is staged for real (a package pinned that does not exist, a port held open,
+a server that dies at start, a tracking server that is not there)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from pathlib import Path
+
+import pytest
+from conftest import SCRIPTS_DIR, Store, lesson_env, run_script
+
+FAST_S = 15  # imports included: "within seconds" on a 2-core machine
+
+
+def lesson(name: str, root: Path = SCRIPTS_DIR.parent) -> Path:
+    (script,) = (root / "scripts").glob(f"code_{name}_*.py")
+    return script
+
+
+def timed(script: Path, cwd: Path, env: dict[str, str]):
+    cwd.mkdir(exist_ok=True)
+    start = time.monotonic()
+    done = run_script(script, cwd, env)
+    return done, time.monotonic() - start
+
+
+def assert_one_paragraph(output: str, *phrases: str) -> None:
+    assert "Traceback" not in output, output
+    errors = [line for line in output.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, output
+    for phrase in phrases:
+        assert phrase in errors[0], errors[0]
+
+
+def test_00_missing_package(repo_copy: Path, tmp_path: Path) -> None:
+    requirements = repo_copy / "requirements.txt"
+    requirements.write_text(requirements.read_text() + "not-a-course-package==1.0\n")
+    done, seconds = timed(lesson("00", repo_copy), tmp_path / "cwd", lesson_env(None))
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, "not-a-course-package==1.0", "make install")
+    assert seconds < FAST_S
+    # It stopped before touching the store: no experiment was created.
+    assert Store(repo_copy).client.get_experiment_by_name("00-installation") is None
+
+
+def test_00_version_drift_is_a_warning(repo_copy: Path, tmp_path: Path) -> None:
+    requirements = repo_copy / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace("seaborn==", "seaborn==0.0.1 #"))
+    done, _ = timed(lesson("00", repo_copy), tmp_path / "cwd", lesson_env(None))
+    assert done.returncode == 0, done.stdout
+    assert "warning: seaborn" in done.stdout
+    assert "pins 0.0.1" in done.stdout
+
+
+def test_02_reports_the_line_that_differs(repo_copy: Path, tmp_path: Path) -> None:
+    requirements = repo_copy / "requirements.txt"
+    requirements.write_text(requirements.read_text().replace("seaborn==", "seaborn==0.0.1 #"))
+    done, _ = timed(lesson("02", repo_copy), tmp_path / "cwd", lesson_env(None))
+    assert done.returncode == 0, done.stdout
+    assert "seaborn==0.0.1 differs" in done.stdout
+    store = Store(repo_copy)
+    (run,) = store.runs("02-requirements")
+    assert run.data.tags["requirements_match"] == "false"
+    differences = store.read_artifact(run.info.run_id, "environment/differences.txt", tmp_path)
+    assert differences.decode().startswith("seaborn==0.0.1 differs: installed ")
+    installed = json.loads(
+        store.read_artifact(run.info.run_id, "environment/installed.json", tmp_path)
+    )
+    assert installed["pinned"]["seaborn"] == "0.0.1"
+
+
+def test_03_port_already_taken(store: Store, tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        env = lesson_env(store, COURSE_SERVER_PORT=str(port))
+        done, seconds = timed(lesson("03"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, f"port {port}", "already in use", "unset COURSE_SERVER_PORT")
+    assert seconds < FAST_S
+
+
+def test_03_server_that_dies_at_start(store: Store, tmp_path: Path) -> None:
+    # `mlflow server` runs `python -m uvicorn`: a uvicorn that refuses to start, found first
+    # on PYTHONPATH, makes the real server die before it answers.
+    fake = tmp_path / "fake-uvicorn"
+    fake.mkdir()
+    (fake / "uvicorn.py").write_text('raise SystemExit("uvicorn refused to start (test)")\n')
+    env = lesson_env(store, PYTHONPATH=str(fake))
+    done, seconds = timed(lesson("03"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, "the mlflow server did not start", "exited with code")
+    assert "uvicorn refused to start (test)" in done.stdout  # its own words, quoted
+    assert seconds < 2 * FAST_S
+
+
+def test_tracking_server_not_up(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and nobody will listen there
+    env = lesson_env(None, MLFLOW_TRACKING_URI=f"http://127.0.0.1:{port}")
+    done, seconds = timed(lesson("07"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, f"http://127.0.0.1:{port}", "make ui")
+    assert seconds < FAST_S
+
+
+@pytest.mark.parametrize("name", ["00", "07"])
+def test_lesson_from_another_directory_uses_the_repository_store(
+    name: str, repo_copy: Path, tmp_path: Path
+) -> None:
+    """`cd /tmp && python <repo>/scripts/code_07_tags.py` writes to <repo>/mlflow.db."""
+    cwd = tmp_path / "elsewhere"
+    done, _ = timed(lesson(name, repo_copy), cwd, lesson_env(None))
+    assert done.returncode == 0, done.stdout
+    assert not any(cwd.iterdir()), list(cwd.iterdir())
+    store = Store(repo_copy)
+    (experiment,) = [e for e in store.client.search_experiments() if e.name.startswith(name)]
+    assert experiment.artifact_location == (repo_copy / "mlartifacts" / experiment.name).as_uri()
+    assert store.runs(experiment.name)

@@ -1,0 +1,36 @@
+"""The lesson cards: each lesson opens with its number and the course's French title, says
+how to run it, and the README lists it."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from conftest import LESSONS, REPO_ROOT
+
+COURSE = REPO_ROOT.parent / "shared" / "course" / "cours-mlflow-0-29.md"
+
+
+@pytest.mark.parametrize("script", LESSONS, ids=lambda path: path.stem)
+def test_lesson_card(script: Path) -> None:
+    number = script.stem.split("_")[1]
+    source = script.read_text(encoding="utf-8")
+    docstring = ast.get_docstring(ast.parse(source)) or ""
+    first = docstring.splitlines()[0] if docstring else ""
+    assert first.startswith(f"{number} · "), first
+    assert f"Code {int(number)} «" in first, first
+    assert "What you learn" in docstring
+    assert f"Run:  python scripts/{script.name}" in docstring
+    assert 'if __name__ == "__main__":\n    main()' in source
+    assert 40 <= len(source.splitlines()) <= 120, f"{len(source.splitlines())} lines"
+    if COURSE.exists():  # the French title is the course's own
+        titles = dict(re.findall(r"\*\*Code (\d+) \u2013 (.+?)\*\*", COURSE.read_text("utf-8")))
+        assert f"« {titles[str(int(number))]} »" in first
+
+
+def test_readme_lists_every_lesson() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for script in LESSONS:
+        assert f"scripts/{script.name}" in readme, f"README does not list {script.name}"
