@@ -49,20 +49,23 @@ def test_00_missing_package(repo_copy: Path, tmp_path: Path) -> None:
     assert Store(repo_copy).client.get_experiment_by_name("00-installation") is None
 
 
-def test_00_version_drift_is_a_warning(repo_copy: Path, tmp_path: Path) -> None:
+def run_with_seaborn_pinned_wrong(name: str, repo_copy: Path, tmp_path: Path):
+    """Lesson ``name`` against a requirements.txt pinning seaborn 0.0.1: it must still run."""
     requirements = repo_copy / "requirements.txt"
     requirements.write_text(requirements.read_text().replace("seaborn==", "seaborn==0.0.1 #"))
-    done, _ = timed(lesson("00", repo_copy), tmp_path / "cwd", lesson_env(None))
+    done, _ = timed(lesson(name, repo_copy), tmp_path / "cwd", lesson_env(None))
     assert done.returncode == 0, done.stdout
+    return done
+
+
+def test_00_version_drift_is_a_warning(repo_copy: Path, tmp_path: Path) -> None:
+    done = run_with_seaborn_pinned_wrong("00", repo_copy, tmp_path)
     assert "warning: seaborn" in done.stdout
     assert "pins 0.0.1" in done.stdout
 
 
 def test_02_reports_the_line_that_differs(repo_copy: Path, tmp_path: Path) -> None:
-    requirements = repo_copy / "requirements.txt"
-    requirements.write_text(requirements.read_text().replace("seaborn==", "seaborn==0.0.1 #"))
-    done, _ = timed(lesson("02", repo_copy), tmp_path / "cwd", lesson_env(None))
-    assert done.returncode == 0, done.stdout
+    done = run_with_seaborn_pinned_wrong("02", repo_copy, tmp_path)
     assert "seaborn==0.0.1 differs" in done.stdout
     store = Store(repo_copy)
     (run,) = store.runs("02-requirements")
