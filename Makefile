@@ -53,7 +53,7 @@ format: install ## Let ruff fix what it can and format the code
 	$(BIN)/ruff format .
 
 ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to change)
-	@$(BIN)/python -c 'import socket; socket.socket().bind(("$(HOST)", $(PORT)))' 2>/dev/null || { \
+	@cd scripts && $(BIN)/python -c 'import course, sys; sys.exit(not course.port_is_free($(PORT), "$(HOST)"))' || { \
 		echo "error: port $(PORT) on $(HOST) is already in use (an earlier make ui, or another server?). Stop it, or pick another port: make ui PORT=5001"; exit 2; }
 	@echo "MLflow UI on the store $(STORE): http://$(HOST):$(PORT)  (Ctrl-C to stop)"
 	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui \

@@ -187,11 +187,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def port_is_free(port: int) -> bool:
-    """True when ``port`` can be bound on the loopback interface."""
+def port_is_free(port: int, host: str = LOOPBACK) -> bool:
+    """True when a server could listen on ``port`` at ``host`` (the loopback by default).
+
+    SO_REUSEADDR, as uvicorn binds: a port left in TIME_WAIT by a server just stopped is
+    free, a port someone listens on is not.
+    """
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((LOOPBACK, port))
+            probe.bind((host, port))
         except OSError:
             return False
     return True

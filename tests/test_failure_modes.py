@@ -130,7 +130,7 @@ def test_lesson_from_another_directory_uses_the_repository_store(
     assert store.runs(experiment.name)
 
 
-def test_make_ui_port_already_taken(tmp_path: Path) -> None:
+def test_make_ui_port_already_taken() -> None:
     venv = Path(sys.prefix)
     if not venv.is_relative_to(REPO_ROOT) or not shutil.which("make"):
         pytest.skip("the tests do not run from the repository's own venv (make install)")
