@@ -24,6 +24,15 @@ def finished(runs: list) -> bool:
     return all(run.info.status == "FINISHED" for run in runs)
 
 
+def replayed_run(lesson: Lesson, experiment: str, run_name: str, replays: int = 2):
+    """The newest run of a lesson that logs one run per replay: each replay left exactly one
+    run named ``run_name``, and every one FINISHED."""
+    runs = lesson.store.runs(experiment)
+    assert [r.info.run_name for r in runs] == [run_name] * replays
+    assert finished(runs)
+    return runs[-1]
+
+
 def logged_models(lesson: Lesson, run) -> list:
     return mlflow.MlflowClient(lesson.store.uri).search_logged_models(
         experiment_ids=[run.info.experiment_id],
