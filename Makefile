@@ -11,12 +11,15 @@ STORE := $(CURDIR)/mlflow.db
 ARTIFACTS := $(CURDIR)/mlartifacts
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SERVE_PORT ?= 1234
+CHAMPION := models:/iris-classifier@champion
+MODEL ?= $(CHAMPION)
 
 export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install all run test lint format ui clean bench
+.PHONY: help install all run test lint format ui serve clean bench
 
 help: ## List the commands
 	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
@@ -59,6 +62,15 @@ ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to 
 	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui \
 		--backend-store-uri sqlite:///$(STORE) --artifacts-destination $(ARTIFACTS) \
 		--host $(HOST) --port $(PORT) --workers 1
+
+serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (MODEL=, SERVE_PORT=)
+	@cd scripts && $(BIN)/python -c 'import course, sys; sys.exit(not course.port_is_free($(SERVE_PORT), "$(HOST)"))' || { \
+		echo "error: port $(SERVE_PORT) on $(HOST) is already in use (an earlier make serve, or another server?). Stop it, or pick another port: make serve SERVE_PORT=1235"; exit 2; }
+	@export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(STORE)}; \
+	if [ "$(MODEL)" = "$(CHAMPION)" ]; then \
+		(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("30-serving"); course.champion_uri()') || exit 1; fi; \
+	echo "Serving $(MODEL) from $$MLFLOW_TRACKING_URI at http://$(HOST):$(SERVE_PORT)/invocations (Ctrl-C to stop; curl examples in the README)"; \
+	exec $(BIN)/mlflow models serve -m "$(MODEL)" --env-manager local --host $(HOST) --port $(SERVE_PORT)
 
 clean: ## Delete what the lessons generated: the store, artifacts and plots (never code or data/)
 	rm -rf $(STORE) $(STORE).lock $(ARTIFACTS) mlruns

@@ -56,6 +56,8 @@ TEST_SIZE = 0.25
 FEATURES = ["sepal_length", "sepal_width", "petal_length", "petal_width"]
 TARGET = "species"
 SPECIES = ["setosa", "versicolor", "virginica"]  # class labels are these names, not 0-2
+REGISTERED_MODEL = "iris-classifier"  # the registry's Iris model (lesson 21 onwards)
+CHAMPION = "champion"
 
 SERVER_CHECK_TIMEOUT_S = 3.0
 STORE_LOCK_TIMEOUT_S = 120.0
@@ -294,6 +296,43 @@ def load_iris_split() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]
         random_state=RANDOM_STATE,
         stratify=frame[TARGET],
     )
+
+
+def champion_uri(name: str = REGISTERED_MODEL) -> str:
+    """``models:/<name>@champion``; registers a first version under that alias if none has it.
+
+    Plumbing for the lessons that *use* a registered model (pyfunc loading, serving), so
+    that each runs alone on an empty store; lesson 21 teaches the registry calls themselves.
+    The new version's run goes to the active experiment.
+    """
+    import mlflow
+    import pandas as pd
+    from mlflow.exceptions import MlflowException
+    from mlflow.models import infer_signature
+    from sklearn.linear_model import LogisticRegression
+
+    client = mlflow.MlflowClient()
+    try:
+        client.get_model_version_by_alias(name, CHAMPION)
+    except MlflowException as error:
+        if error.error_code != "RESOURCE_DOES_NOT_EXIST":
+            raise
+        X_train, _, y_train, _ = load_iris_split()
+        model = LogisticRegression(max_iter=200, random_state=RANDOM_STATE).fit(X_train, y_train)
+        predictions = pd.Series(model.predict(X_train), name=TARGET)
+        with mlflow.start_run(run_name=f"{name}-first-{CHAMPION}"):
+            info = mlflow.sklearn.log_model(
+                model,
+                name="model",
+                signature=infer_signature(X_train, predictions),
+                input_example=X_train.head(3),
+                registered_model_name=name,
+                pip_requirements=mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+            )
+        client.set_registered_model_alias(name, CHAMPION, info.registered_model_version)
+        version = info.registered_model_version
+        print(f"note: no {name}@{CHAMPION} yet; registered version {version} as it (see lesson 21)")
+    return f"models:/{name}@{CHAMPION}"
 
 
 def read_requirements(path: Path = REQUIREMENTS_FILE) -> dict[str, str]:

@@ -78,15 +78,19 @@ def test_02_reports_the_line_that_differs(repo_copy: Path, tmp_path: Path) -> No
     assert installed["pinned"]["seaborn"] == "0.0.1"
 
 
-def test_03_port_already_taken(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("name", "variable"), [("03", "COURSE_SERVER_PORT"), ("30", "COURSE_SERVE_PORT")]
+)
+def test_server_port_already_taken(name: str, variable: str, store: Store, tmp_path: Path) -> None:
+    """Lesson 03's tracking server and lesson 30's model server, on a port someone holds."""
     with socket.socket() as holder:
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        env = lesson_env(store, COURSE_SERVER_PORT=str(port))
-        done, seconds = timed(lesson("03"), tmp_path / "cwd", env)
+        env = lesson_env(store, **{variable: str(port)})
+        done, seconds = timed(lesson(name), tmp_path / "cwd", env)
     assert done.returncode != 0
-    assert_one_paragraph(done.stdout, f"port {port}", "already in use", "unset COURSE_SERVER_PORT")
+    assert_one_paragraph(done.stdout, f"port {port}", "already in use", f"unset {variable}")
     assert seconds < FAST_S
 
 
@@ -147,3 +151,14 @@ def test_make_ui_port_already_taken() -> None:
     assert done.returncode != 0
     assert_one_paragraph(done.stdout, f"port {port}", "already in use", "make ui PORT=")
     assert time.monotonic() - start < FAST_S
+
+
+def test_30_model_server_that_dies_at_start(store: Store, tmp_path: Path) -> None:
+    """A model the registry does not have: `mlflow models serve` exits; the lesson says so
+    in one paragraph quoting the server's own words, and stops."""
+    env = lesson_env(store, COURSE_SERVE_MODEL="models:/no-such-model@champion")
+    done, seconds = timed(lesson("30"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, "mlflow models serve did not start", "exited with code")
+    assert "no-such-model" in done.stdout
+    assert seconds < 4 * FAST_S
