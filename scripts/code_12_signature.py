@@ -12,7 +12,7 @@ What you learn
 Run:  python scripts/code_12_signature.py   (or: make run N=12)
 UI:   experiment 12-signature → run "logreg-signature" → Logged models → model → Artifacts
       (MLmodel, serving_input_example.json); the Schema box lists inputs and outputs
-Prev: code_11 (production stack) · Next: code_13_infer_signature.py
+Prev: code_11_production_stack.py · Next: code_13_infer_signature.py
 """
 
 import json

@@ -59,6 +59,31 @@ SPECIES = ["setosa", "versicolor", "virginica"]  # class labels are these names,
 REGISTERED_MODEL = "iris-classifier"  # the registry's Iris model (lesson 21 onwards)
 CHAMPION = "champion"
 
+# The production stack of lesson 11 (`make stack-up`, tools/stack.py): local development
+# defaults, each overridable by environment. No real secret here.
+_env = os.environ.get
+STACK_DIR = Path(_env("COURSE_STACK_DIR", "/tmp/mlflow-course-stack"))
+STACK_PG_PORT = int(_env("COURSE_PG_PORT", "15432"))
+STACK_S3_PORT = int(_env("COURSE_S3_PORT", "18333"))
+STACK_MLFLOW_PORT = int(_env("COURSE_MLFLOW_PORT", "15000"))
+STACK_PG_USER, STACK_PG_DB = "mlflow", "mlflow"
+STACK_PG_PASSWORD = _env("COURSE_PG_PASSWORD", "mlflow-dev")
+STACK_BUCKET = _env("COURSE_S3_BUCKET", "mlflow-artifacts")
+STACK_S3_KEY = _env("COURSE_S3_KEY", "course-dev")
+STACK_S3_SECRET = _env("COURSE_S3_SECRET", "course-dev-secret")
+STACK_BACKEND_URI = (
+    f"postgresql+psycopg2://{STACK_PG_USER}:{STACK_PG_PASSWORD}"
+    f"@127.0.0.1:{STACK_PG_PORT}/{STACK_PG_DB}"
+)
+STACK_S3_ENDPOINT = f"http://127.0.0.1:{STACK_S3_PORT}"
+STACK_TRACKING_URI = f"http://127.0.0.1:{STACK_MLFLOW_PORT}"
+STACK_S3_ENV = {
+    "AWS_ACCESS_KEY_ID": STACK_S3_KEY,
+    "AWS_SECRET_ACCESS_KEY": STACK_S3_SECRET,
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "MLFLOW_S3_ENDPOINT_URL": STACK_S3_ENDPOINT,
+}
+
 SERVER_CHECK_TIMEOUT_S = 3.0
 STORE_LOCK_TIMEOUT_S = 120.0
 SERVER_START_TIMEOUT_S = 60.0
@@ -106,10 +131,11 @@ def artifact_location(experiment_name: str, uri: str | None = None) -> str | Non
     return f"{root}/{experiment_name}" if root else None
 
 
-def check_server(uri: str) -> None:
+def check_server(uri: str, how_to_start: str | None = None) -> None:
     """Exit with one clear paragraph when the tracking server at ``uri`` does not answer.
 
     MLflow's own client retries a dead server for minutes; this fails in seconds.
+    ``how_to_start`` replaces the usual advice (make ui, or unset MLFLOW_TRACKING_URI).
     """
     health = uri.rstrip("/") + "/health"
     try:
@@ -118,6 +144,9 @@ def check_server(uri: str) -> None:
         return  # it answered; a proxy in front may not expose /health
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
+        problem = f"error: no MLflow tracking server answers at {uri} ({reason})."
+        if how_to_start:
+            sys.exit(f"{problem} {how_to_start}")
         sys.exit(
             f"error: no MLflow tracking server answers at {uri} ({reason}). "
             f"MLFLOW_TRACKING_URI points there. Start one in another terminal "

@@ -31,7 +31,11 @@ LESSONS = sorted(SCRIPTS_DIR.glob("code_[0-9][0-9]_*.py"))
 LESSON_TIMEOUT_S = 300
 STOP_GRACE_S = 20
 # Variables of the learner's shell that would change what a lesson does.
-COURSE_VARIABLES = ("MLFLOW_TRACKING_URI", "COURSE_ARTIFACT_ROOT", "COURSE_SERVER_PORT")
+COURSE_VARIABLES = (
+    "MLFLOW_TRACKING_URI", "COURSE_ARTIFACT_ROOT", "COURSE_SERVER_PORT",
+    "COURSE_STACK_DIR", "COURSE_PG_PORT", "COURSE_S3_PORT", "COURSE_MLFLOW_PORT",
+)  # fmt: skip
+STACK_TOOL = REPO_ROOT / "tools" / "stack.py"
 
 
 @dataclass
@@ -101,6 +105,7 @@ class Lesson:
     store: Store
     tmp: Path
     outputs: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)  # the variables it was replayed with
 
     @property
     def number(self) -> str:
@@ -173,7 +178,7 @@ def replay(tmp_path: Path, store: Store):
     exit 0 and leave the cwd empty; returns the Lesson with every replay's output."""
 
     def _replay(script: Path, times: int = 2, **env: str) -> Lesson:
-        lesson = Lesson(script, store, tmp_path)
+        lesson = Lesson(script, store, tmp_path, env=env)
         cwd = tmp_path / "cwd"
         cwd.mkdir(exist_ok=True)
         for attempt in range(1, times + 1):
@@ -203,3 +208,29 @@ def repo_copy(tmp_path: Path, template_db: Path) -> Path:
         (root / folder).mkdir()
     shutil.copyfile(template_db, root / "mlflow.db")
     return root
+
+
+def stack_command(action: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(STACK_TOOL), action], env=lesson_env(None, **env),
+                          capture_output=True, text=True, timeout=180)  # fmt: skip
+
+
+@pytest.fixture
+def stack() -> Iterator[dict[str, str]]:
+    """Lesson 11's stack (PostgreSQL, SeaweedFS, mlflow server) on free ports, in a folder of
+    its own that the postgres user can reach; stopped and deleted afterwards, pass or fail."""
+    import tempfile
+
+    import course
+
+    folder = Path(tempfile.mkdtemp(prefix="course-stack-test-", dir="/tmp"))
+    folder.chmod(0o755)
+    ports = {name: str(course.free_port()) for name in ("PG", "S3", "MLFLOW")}
+    env = {"COURSE_STACK_DIR": str(folder), **{f"COURSE_{k}_PORT": v for k, v in ports.items()}}
+    try:
+        done = stack_command("up", env)
+        assert done.returncode == 0, done.stdout + done.stderr
+        yield env
+    finally:
+        stack_command("clean", env)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -9,11 +9,12 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, SCRIPTS_DIR, Store, lesson_env, run_script
+from conftest import REPO_ROOT, SCRIPTS_DIR, Store, lesson_env, run_script, stack_command
 
 FAST_S = 15  # imports included: "within seconds" on a 2-core machine
 
@@ -162,3 +163,35 @@ def test_30_model_server_that_dies_at_start(store: Store, tmp_path: Path) -> Non
     assert_one_paragraph(done.stdout, "mlflow models serve did not start", "exited with code")
     assert "no-such-model" in done.stdout
     assert seconds < 4 * FAST_S
+
+
+def test_11_stack_not_running(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and no stack's server will listen there
+    env = lesson_env(None, COURSE_MLFLOW_PORT=str(port))
+    done, seconds = timed(lesson("11"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, f"http://127.0.0.1:{port}", "make stack-up")
+    assert seconds < 10
+
+
+def test_stack_up_refuses_a_taken_port(tmp_path: Path) -> None:
+    """make stack-up's tool, with PostgreSQL's port held by someone else: one line, exit != 0,
+    nothing started."""
+    folder = Path(tempfile.mkdtemp(prefix="course-stack-test-", dir="/tmp"))
+    try:
+        with socket.socket() as holder:
+            holder.bind(("127.0.0.1", 0))
+            holder.listen()
+            port = holder.getsockname()[1]
+            env = {"COURSE_STACK_DIR": str(folder), "COURSE_PG_PORT": str(port)}
+            start = time.monotonic()
+            done = stack_command("up", env)
+        assert done.returncode != 0
+        assert_one_paragraph(done.stdout + done.stderr, f"port {port}", "already in use")
+        assert time.monotonic() - start < FAST_S
+        assert "running" not in stack_command("status", env).stdout
+    finally:
+        stack_command("clean", env)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -13,11 +13,12 @@ CHECKS = load_all()
 
 
 @pytest.mark.parametrize("script", LESSONS, ids=lambda path: path.stem)
-def test_lesson(script: Path, replay) -> None:
+def test_lesson(script: Path, replay, request: pytest.FixtureRequest) -> None:
     number = script.stem.split("_")[1]
     assert number in CHECKS, f"{script.name} has no check: add @check({number!r}) in tests/checks/"
     check = CHECKS[number]
-    lesson = replay(script, times=check.replays, **check.env)
+    env = {**check.env, **(request.getfixturevalue("stack") if check.needs_stack else {})}
+    lesson = replay(script, times=check.replays, **env)
     check.function(lesson)
 
 

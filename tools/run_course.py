@@ -11,10 +11,16 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from course import STACK_TRACKING_URI  # noqa: E402
+
+NEEDS_STACK = {"11"}  # lessons that need `make stack-up`: skipped, visibly, without it
 LESSON_GLOB = "code_[0-9][0-9]_*.py"
 LESSON_TIMEOUT_S = 600
 
@@ -67,11 +73,24 @@ def run_lesson(script: Path, env: dict[str, str] | None = None) -> Result:
     return Result(script, returncode, time.perf_counter() - start, output)
 
 
+def stack_is_up() -> bool:
+    try:
+        urllib.request.urlopen(f"{STACK_TRACKING_URI}/health", timeout=2).close()
+    except (urllib.error.URLError, OSError):
+        return False
+    return True
+
+
 def main() -> int:
     scripts = lessons()
     print(f"Replaying {len(scripts)} lessons with {sys.executable}")
-    total = 0.0
+    total, skipped = 0.0, 0
     for script in scripts:
+        number, name = script.stem.split("_", 2)[1:]
+        if number in NEEDS_STACK and not stack_is_up():
+            print(f"  {number}  {name:<24} skipped: stack not running (make stack-up)", flush=True)
+            skipped += 1
+            continue
         result = run_lesson(script)
         total += result.seconds
         status = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
@@ -81,7 +100,9 @@ def main() -> int:
             print(f"\n--- output of {script.relative_to(REPO_ROOT)} ---\n{result.output}")
             print(f"Stopped at lesson {result.number}. Rerun it alone: make run N={result.number}")
             return 1
-    print(f"All {len(scripts)} lessons passed in {total:.1f} s. Browse them: make ui")
+    ran = len(scripts) - skipped
+    note = f" ({skipped} skipped)" if skipped else ""
+    print(f"All {ran} lessons passed in {total:.1f} s{note}. Browse them: make ui")
     return 0
 
 

@@ -21,17 +21,18 @@ class Check:
     function: Callable[[Lesson], None]
     replays: int
     env: dict[str, str]
+    needs_stack: bool = False  # replayed against a stack started for the test (lesson 11)
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(number: str, *, replays: int = 2, **env: str) -> Callable:
+def check(number: str, *, replays: int = 2, needs_stack: bool = False, **env: str) -> Callable:
     """Register the check of lesson ``number``, replayed ``replays`` times with ``env``."""
 
     def register(function: Callable[[Lesson], None]) -> Callable[[Lesson], None]:
         assert number not in CHECKS, f"lesson {number} has two checks"
-        CHECKS[number] = Check(function, replays, env)
+        CHECKS[number] = Check(function, replays, env, needs_stack)
         return function
 
     return register
