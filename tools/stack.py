@@ -21,7 +21,6 @@ import argparse
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,48 +29,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from course import (
-    STACK_BACKEND_URI as BACKEND_URI,
-)
-from course import (
-    STACK_BUCKET as BUCKET,
-)
-from course import (
-    STACK_DIR,
-)
-from course import (
-    STACK_MLFLOW_PORT as MLFLOW_PORT,
-)
-from course import (
-    STACK_PG_DB as PG_DB,
-)
-from course import (
-    STACK_PG_PASSWORD as PG_PASSWORD,
-)
-from course import (
-    STACK_PG_PORT as PG_PORT,
-)
-from course import (
-    STACK_PG_USER as PG_USER,
-)
-from course import (
-    STACK_S3_ENDPOINT as S3_ENDPOINT,
-)
-from course import (
-    STACK_S3_ENV as S3_ENV,
-)
-from course import (
-    STACK_S3_KEY as S3_KEY,
-)
-from course import (
-    STACK_S3_PORT as S3_PORT,
-)
-from course import (
-    STACK_S3_SECRET as S3_SECRET,
-)
-from course import (
-    STACK_TRACKING_URI as TRACKING_URI,
-)
+import course  # the stack settings the lessons read too
+
+STACK_DIR = course.STACK_DIR
+BACKEND_URI = course.STACK_BACKEND_URI
+BUCKET = course.STACK_BUCKET
+MLFLOW_PORT = course.STACK_MLFLOW_PORT
+PG_DB = course.STACK_PG_DB
+PG_PASSWORD = course.STACK_PG_PASSWORD
+PG_PORT = course.STACK_PG_PORT
+PG_USER = course.STACK_PG_USER
+S3_ENDPOINT = course.STACK_S3_ENDPOINT
+S3_ENV = course.STACK_S3_ENV
+S3_KEY = course.STACK_S3_KEY
+S3_PORT = course.STACK_S3_PORT
+S3_SECRET = course.STACK_S3_SECRET
+TRACKING_URI = course.STACK_TRACKING_URI
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60
@@ -82,16 +55,6 @@ PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/us
 def as_postgres(command: list[str]) -> list[str]:
     """initdb refuses to run as root: run the Postgres tools as the postgres user then."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def port_taken(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((HOST, port))
-        except OSError:
-            return True
-    return False
 
 
 def alive(pid: int | None) -> bool:
@@ -135,7 +98,7 @@ class Server:
         )
 
     def check_port(self) -> None:
-        if port_taken(self.port):
+        if not course.port_is_free(self.port, HOST):
             sys.exit(
                 f"error: port {self.port} on {HOST} is already in use, so {self.name} "
                 f"cannot start there. Stop what listens on it (`make stack-status`, "
