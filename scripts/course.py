@@ -14,6 +14,8 @@ only the MLflow calls it teaches:
 * ``background_server(command, ready_url)``: starts a server (``mlflow server``,
   ``mlflow models serve``), waits until it answers, stops it by its PID afterwards, and
   exits with one paragraph when it dies or does not answer in time.
+* ``mlflow_cli(*args)``: runs an ``mlflow`` command against the same store, printing it
+  first; ``venv_env()``: the environment for commands MLflow starts by name.
 * ``load_iris_frame()`` / ``load_iris_split()``: scikit-learn's bundled Iris as pandas,
   split deterministically (``random_state=42``).
 
@@ -24,6 +26,7 @@ installed before anything imports them.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -88,6 +91,7 @@ SERVER_CHECK_TIMEOUT_S = 3.0
 STORE_LOCK_TIMEOUT_S = 120.0
 SERVER_START_TIMEOUT_S = 60.0
 SERVER_STOP_TIMEOUT_S = 15.0
+CLI_TIMEOUT_S = 120.0
 LOOPBACK = "127.0.0.1"
 HTTP_SCHEMES = ("http://", "https://")
 DATABASE_SCHEMES = ("postgresql", "mysql", "mssql")
@@ -202,10 +206,17 @@ def get_or_create_experiment(name: str) -> str:
 
 
 def use_experiment(name: str) -> str:
-    """Connect, get or create experiment ``name`` and make it active; return its id."""
+    """Connect, get or create experiment ``name`` and make it active; return its id.
+
+    Started by ``mlflow run`` (lesson 26), a lesson keeps the project's experiment: MLflow
+    has created the run already (``MLFLOW_RUN_ID``) in ``MLFLOW_EXPERIMENT_ID``, and
+    ``start_run()`` refuses to resume it under another active experiment.
+    """
     import mlflow
 
     connect()
+    if os.environ.get("MLFLOW_RUN_ID") and (project := os.environ.get("MLFLOW_EXPERIMENT_ID")):
+        return project
     experiment_id = get_or_create_experiment(name)
     mlflow.set_experiment(experiment_id=experiment_id)
     return experiment_id
@@ -297,6 +308,41 @@ def background_server(
         finally:
             _stop(process)
             signal.signal(signal.SIGTERM, previous_handler)
+
+
+def venv_env(**extra: str) -> dict[str, str]:
+    """This process's environment with this interpreter's ``bin/`` first on ``PATH``.
+
+    MLflow starts ``python``, ``uvicorn`` and ``mlflow`` by name (``mlflow run``,
+    ``mlflow models serve``): they must be this venv's, even when a learner runs
+    ``.venv/bin/python scripts/...`` without activating it.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
+            **extra}  # fmt: skip
+
+
+def mlflow_cli(*args: str, timeout: float = CLI_TIMEOUT_S) -> str:
+    """Run ``mlflow <args>`` as a terminal would, against the course's store; return stdout.
+
+    Prints the command first, ready to paste into a terminal where MLFLOW_TRACKING_URI
+    is exported (the lessons print it too). The CLI is this venv's, and
+    ``MLFLOW_TRACKING_URI`` is set to ``tracking_uri()`` for it, as every ``mlflow``
+    command reads it. A command that fails ends the lesson with its own error message
+    and exit 1, not a traceback; one that hangs is stopped after ``timeout`` seconds.
+    """
+    print(f"$ mlflow {shlex.join(args)}")
+    command = [sys.executable, "-m", "mlflow", *args]
+    env = venv_env(MLFLOW_TRACKING_URI=tracking_uri())
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"error: `mlflow {shlex.join(args)}` did not finish within {timeout:.0f} s.")
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        reason = next((line for line in reversed(lines) if line.strip()), "(no output)")
+        sys.exit(f"error: `mlflow {shlex.join(args)}` failed (exit {done.returncode}): {reason}")
+    return done.stdout
 
 
 def load_iris_frame() -> pd.DataFrame:
