@@ -20,7 +20,6 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import mlflow
 
@@ -64,9 +63,7 @@ def main() -> str:
     #    environment's, and the same store: both go through its environment.
     command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri, "--port",
                str(port), "--host", course.LOOPBACK, "--env-manager", "local"]  # fmt: skip
-    bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
-           "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri()}  # fmt: skip
+    env = course.venv_env(MLFLOW_TRACKING_URI=mlflow.get_tracking_uri())
     print(f"serving:     {model_uri} at {url}")
 
     # 3. The same rows in every format the scoring protocol accepts.

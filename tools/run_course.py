@@ -7,7 +7,6 @@ the replay stops there with a non-zero exit.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from course import STACK_TRACKING_URI  # noqa: E402
+from course import STACK_TRACKING_URI, venv_env  # noqa: E402
 
 NEEDS_STACK = {"11"}  # lessons that need `make stack-up`: skipped, visibly, without it
 LESSON_GLOB = "code_[0-9][0-9]_*.py"
@@ -46,13 +45,9 @@ def lessons() -> list[Path]:
 
 
 def lesson_env() -> dict[str, str]:
-    """The caller's environment with this interpreter's bin/ first on PATH.
-
-    MLflow starts `python` and `uvicorn` by name (mlflow run, mlflow models serve): they
-    must be the venv's, however the replay was started.
-    """
-    bin_dir = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")])}
+    """The caller's environment with this interpreter's bin/ first on PATH (see
+    course.venv_env): lessons must find the venv's `python` and `uvicorn` by name."""
+    return venv_env()
 
 
 def run_lesson(script: Path, env: dict[str, str] | None = None) -> Result:
