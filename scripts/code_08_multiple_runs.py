@@ -84,7 +84,8 @@ def main() -> str:
     print(f"best:        {best['tags.mlflow.runName']} (run {best['run_id']})")
     print(f"  cv {best['metrics.cv_accuracy']:.3f}, test {best['metrics.test_accuracy']:.3f}")
     print(f"chart:       {CHART_PNG}")
-    print(f"UI:          make ui → experiment {EXPERIMENT} → expand 'comparison'")
+    experiment = mlflow.get_experiment(experiment_id).name  # 26-mlproject under mlflow run
+    print(f"UI:          make ui → experiment {experiment} → expand 'comparison'")
     return parent.info.run_id
 
 

@@ -11,7 +11,7 @@ What you learn
 
 Run:  python scripts/code_25_complete_script.py   (or: make run N=25; --help lists options)
 UI:   experiment 25-complete-script → run "logreg-complete"; Models → iris-complete
-Prev: code_24_import_model.py · Next: code_26 (MLproject)
+Prev: code_24_import_model.py · Next: code_26_mlproject.py (runs this script as a project)
 """
 
 import argparse
@@ -64,14 +64,13 @@ def evaluate(model, X_test: pd.DataFrame, y_test: pd.Series) -> tuple[dict, pd.S
     precision, recall, f1, _ = precision_recall_fscore_support(y_test, y_pred, average="macro")
     metrics = {"accuracy": accuracy_score(y_test, y_pred), "f1_macro": f1,
                "precision_macro": precision, "recall_macro": recall}  # fmt: skip
-    fig = Figure(figsize=(5, 4), layout="tight")
-    ax = fig.subplots()
+    ax = Figure(figsize=(5, 4), layout="tight").subplots()
     matrix = confusion_matrix(y_test, y_pred, labels=course.SPECIES)
-    sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", ax=ax,
-                xticklabels=course.SPECIES, yticklabels=course.SPECIES)  # fmt: skip
+    sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", ax=ax, xticklabels=course.SPECIES,
+                yticklabels=course.SPECIES)  # fmt: skip
     ax.set(title="Confusion matrix (test split)", xlabel="Predicted", ylabel="True")
     CONFUSION_PNG.parent.mkdir(exist_ok=True)
-    fig.savefig(CONFUSION_PNG, dpi=100)
+    ax.figure.savefig(CONFUSION_PNG, dpi=100)
     return metrics, y_pred
 
 
@@ -82,24 +81,24 @@ def main(argv: list[str] | None = None) -> str:
     (X_train, X_test, y_train, y_test), dataset = prepare()
 
     with mlflow.start_run(run_name=args.run_name) as run:
-        # 2. Everything needed to reproduce the run, stated before training: the options,
-        #    the data it saw (its digest is the dataset's version) and what kind of model.
-        mlflow.log_params({"C": args.C, "max_iter": args.max_iter, "solver": args.solver,
-                           "random_state": course.RANDOM_STATE})  # fmt: skip
+        # 2. What reproduces the run, stated before training: the options, the data (its
+        #    digest is its version), the model family. Under `mlflow run` (lesson 26) the
+        #    options are logged already, as typed (C=1); a param cannot change: log the rest.
+        params = {"C": args.C, "max_iter": args.max_iter, "solver": args.solver,
+                  "random_state": course.RANDOM_STATE}  # fmt: skip
+        mlflow.log_params({k: v for k, v in params.items() if k not in run.data.params})
         mlflow.log_input(dataset, context="training")
         mlflow.set_tags({"dataset": "iris", "dataset_version": dataset.digest,
                          "model_family": "linear"})  # fmt: skip
 
-        # 3. Train, then measure on the held-out split: the numbers for comparing runs,
-        #    the figure (kept in plots/ and with the run) for seeing which species get mixed up.
+        # 3. Held-out scores to compare runs; the figure shows which species get mixed up.
         model = train(args, X_train, y_train)
         metrics, y_pred = evaluate(model, X_test, y_test)
         mlflow.log_metrics(metrics)
         mlflow.log_artifact(str(CONFUSION_PNG), artifact_path="plots")
 
-        # 4. The model with its contract, registered in the same call: each run of this
-        #    script adds a version, which the registry lessons can then promote. MLflow 3:
-        #    name= replaces artifact_path=, and the version's source is the logged model.
+        # 4. The model with its contract, registered in the same call: each run adds a
+        #    version. MLflow 3: name= replaces artifact_path=; the source is the LoggedModel.
         model_info = mlflow.sklearn.log_model(
             model, name="model", signature=infer_signature(X_test, y_pred),
             input_example=X_test.head(3), registered_model_name=args.registered_model,
@@ -109,10 +108,11 @@ def main(argv: list[str] | None = None) -> str:
     print(f"run id:      {run.info.run_id}")
     print(f"params:      C={args.C} max_iter={args.max_iter} solver={args.solver}")
     print("metrics:     " + "  ".join(f"{k}={v:.4f}" for k, v in metrics.items()))
-    print(f"figure:      {CONFUSION_PNG}")
     version = model_info.registered_model_version
     print(f"model:       {model_info.model_uri} → {args.registered_model} version {version}")
-    print(f"UI:          make ui → experiment {EXPERIMENT} → run '{args.run_name}'")
+    print(f"figure:      {CONFUSION_PNG} (and in the run, under plots/)")
+    experiment = mlflow.get_experiment(run.info.experiment_id).name  # 26-mlproject under mlflow run
+    print(f"UI:          make ui → experiment {experiment} → run '{args.run_name}'")
     return run.info.run_id
 
 
