@@ -22,7 +22,7 @@ export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install all run test lint format ui serve project clean bench stack-up stack-down stack-status stack-clean
+.PHONY: help install all run test lint format ui serve project ui-check clean bench bench-scale stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
 	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
@@ -66,6 +66,9 @@ ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to 
 		--backend-store-uri sqlite:///$(STORE) --artifacts-destination $(ARTIFACTS) \
 		--host $(HOST) --port $(PORT) --workers 1
 
+ui-check: install ## Check the store in the UI with headless Chromium; screenshots to plots/ui_*.png
+	@$(BIN)/python tools/ui_check.py
+
 serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (MODEL=, SERVE_PORT=)
 	@cd scripts && $(BIN)/python -c 'import course, sys; sys.exit(not course.port_is_free($(SERVE_PORT), "$(HOST)"))' || { \
 		echo "error: port $(SERVE_PORT) on $(HOST) is already in use (an earlier make serve, or another server?). Stop it, or pick another port: make serve SERVE_PORT=1235"; exit 2; }
@@ -100,3 +103,6 @@ clean: ## Delete what the lessons generated: the store, artifacts and plots (nev
 
 bench: install ## Time each lesson against the unavoidable import cost (not a test)
 	@$(BIN)/python tools/bench_course.py
+
+bench-scale: install ## Replay the course R=10 times on one store, then 4 lessons at once (~1 h)
+	@$(BIN)/python tools/bench_scale.py --replays $(or $(R),10)

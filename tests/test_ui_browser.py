@@ -1,0 +1,78 @@
+"""The last step of the course, browsing in `mlflow ui`, checked in a real browser.
+
+Lessons 01, 07 and 25 are replayed into a store; tools/ui_check.py (`make ui-check`) then
+starts `mlflow ui` on it as `make ui` does and drives Debian's headless Chromium with
+Playwright: every experiment must be found on the experiments page, lesson 25's run page
+must show its params with their values and its metrics, and its confusion matrix must
+render at the size of the PNG in the store. Screenshots go to plots/ui_*.png.
+
+The second test shows the check can fail: it expects an experiment no lesson created here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SCRIPTS_DIR, Store, lesson_env, run_script
+
+import course
+import ui_check
+
+LESSONS = {  # the lessons replayed, and the experiment each must leave in the UI
+    "code_01_first_experiment.py": "01-first-experiment",
+    "code_07_tags.py": "07-tags",
+    "code_25_complete_script.py": "25-complete-script",
+}
+NOT_REPLAYED = "08-multiple-runs"
+SHORT_WAIT_MS = 5_000
+
+if reason := ui_check.missing_browser():
+    pytest.skip(f"no browser test: {reason}", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Store:
+    """One store with lessons 01, 07 and 25 replayed, shared by this module's tests."""
+    root = tmp_path_factory.mktemp("ui")
+    store = Store(root / "store")
+    store.root.mkdir()
+    store.db.write_bytes(template_db.read_bytes())
+    for name in LESSONS:
+        cwd = root / f"cwd-{name}"
+        cwd.mkdir()
+        done = run_script(SCRIPTS_DIR / name, cwd, lesson_env(store))
+        assert done.returncode == 0, done.stdout
+    return store
+
+
+def test_ui_shows_the_course_in_a_browser(replayed: Store, tmp_path: Path) -> None:
+    (run,) = replayed.runs("25-complete-script")
+    figure = replayed.read_artifact(run.info.run_id, ui_check.FIGURE, tmp_path / "figure")
+    for shot in ("ui_experiments.png", "ui_run.png", "ui_artifact.png"):
+        (course.PLOTS_DIR / shot).unlink(missing_ok=True)
+
+    summary = ui_check.check_ui(replayed.uri, replayed.artifacts, course.PLOTS_DIR,
+                                tmp_path / "profile", expected=list(LESSONS.values()))  # fmt: skip
+
+    width, height = ui_check.png_size(figure)
+    assert (width, height) == (500, 400)  # lesson 25's figure: 5 x 4 inches at 100 dpi
+    assert summary == (
+        f"4 experiments listed; run {run.info.run_id}: {len(run.data.params)} params, "
+        f"{len(run.data.metrics)} metrics, {ui_check.FIGURE} rendered at {width}x{height}"
+    )  # Default + the three lessons' experiments
+    assert {"C", "max_iter", "solver"} <= run.data.params.keys()
+    assert "accuracy" in run.data.metrics
+    for shot in ("ui_experiments.png", "ui_run.png", "ui_artifact.png"):
+        png = (course.PLOTS_DIR / shot).read_bytes()
+        assert ui_check.png_size(png) == (1400, 1000), shot  # the viewport, screenshotted
+
+
+def test_ui_check_fails_when_a_lesson_run_is_missing(replayed: Store, tmp_path: Path) -> None:
+    """Expect lesson 08's experiment, never replayed here: the browser must not find it."""
+    assert replayed.client.get_experiment_by_name(NOT_REPLAYED) is None
+    with pytest.raises(ui_check.UIError, match=f"does not show experiment '{NOT_REPLAYED}'"):
+        ui_check.check_ui(replayed.uri, replayed.artifacts, tmp_path / "shots",
+                          tmp_path / "profile", [*LESSONS.values(), NOT_REPLAYED],
+                          timeout_ms=SHORT_WAIT_MS)  # fmt: skip
+    assert (tmp_path / "shots" / "ui_failure.png").exists()  # what the browser showed instead

@@ -1,0 +1,147 @@
+"""Replay the course many times on one store, then start lessons at once on a new store.
+
+`make bench-scale` runs this (R=10 replays by default). Two questions, two parts:
+
+1. Does a lesson slow down as the store fills? The whole course is replayed R times, in
+   order, on one new temporary SQLite store (created beforehand, so that the first replay
+   does not pay the one-time migration), as `make all` would replay it. The table gives
+   each lesson's wall and CPU time (its processes' user + system) in the 1st and the last
+   replay, and their ratios; a lesson whose last replay takes more than SLOWER_LIMIT times
+   the CPU time of its first is listed as slower. CPU time is the verdict because it barely
+   moves when something else runs on the machine; wall time does. The store's size (runs,
+   model versions, logged models, MB) is printed after each replay.
+2. Do lessons started at the same moment on a brand-new store all succeed and leave it
+   intact? CONCURRENT lessons start together, ROUNDS times, each round on a new store; every
+   lesson must exit 0 and the store must answer `PRAGMA integrity_check` with "ok".
+
+Not a test: timings depend on the machine (a 10-replay run takes about an hour here).
+Exits 1 if a lesson fails, a store is damaged, or a lesson got slower.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from run_course import NEEDS_STACK, REPO_ROOT, lesson_env, lessons, run_lesson
+
+SLOWER_LIMIT = 1.1
+CONCURRENT = ["08", "09", "21", "25"]  # they search runs, create experiments, register models
+ROUNDS = 3
+COUNTS = {
+    "runs": "SELECT COUNT(*) FROM runs",
+    "versions": "SELECT COUNT(*) FROM model_versions",
+    "logged models": "SELECT COUNT(*) FROM logged_models",
+}
+
+
+def store_env(db: Path) -> dict[str, str]:
+    env = {**lesson_env(), "MLFLOW_TRACKING_URI": f"sqlite:///{db}"}
+    env.pop("COURSE_ARTIFACT_ROOT", None)  # artifacts next to the store, in the temp dir
+    return env
+
+
+def store_size(db: Path) -> str:
+    with sqlite3.connect(db) as connection:
+        counts = [f"{connection.execute(sql).fetchone()[0]} {name}" for name, sql in COUNTS.items()]
+    return f"{', '.join(counts)}, {db.stat().st_size / 1e6:.1f} MB"
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of every child process this one has waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def replay(scripts: list[Path], replays: int, db: Path) -> dict[str, list[tuple[float, float]]]:
+    """Every lesson's (wall, CPU) seconds, replay after replay, on the one store `db`."""
+    db.parent.mkdir(parents=True)
+    env, times = store_env(db), {s.stem[5:]: [] for s in scripts}
+    # Create (migrate) the store first, so the 1st replay's lesson 00 does not pay it.
+    subprocess.run([sys.executable, "-c", "import course; course.connect()"], env=env,
+                   cwd=REPO_ROOT / "scripts", check=True)  # fmt: skip
+    for number in range(1, replays + 1):
+        start = time.perf_counter()
+        for script in scripts:
+            cpu = cpu_seconds()
+            result = run_lesson(script, env)
+            cpu = cpu_seconds() - cpu
+            if result.returncode != 0:
+                raise SystemExit(f"replay {number}: {script.name} failed (exit "
+                                 f"{result.returncode}):\n{result.output}")  # fmt: skip
+            times[script.stem[5:]].append((result.seconds, cpu))
+        print(f"replay {number:>2}: {time.perf_counter() - start:7.1f} s; store: "
+              f"{store_size(db)}", flush=True)  # fmt: skip
+    return times
+
+
+def report(times: dict[str, list[tuple[float, float]]]) -> list[str]:
+    """The 1st and last replay of each lesson; slower means by CPU time, which other work
+    on the machine barely changes (wall time is shown beside it)."""
+    print(f"\n{'lesson':<30} {'wall 1st':>8} {'last':>7} {'ratio':>6}   "
+          f"{'CPU 1st':>7} {'last':>7} {'ratio':>6}")  # fmt: skip
+    slower = []
+    for lesson, ((wall1, cpu1), *_, (wall, cpu)) in times.items():
+        flag = "  SLOWER" if cpu / cpu1 > SLOWER_LIMIT else ""
+        print(f"{lesson:<30} {wall1:8.2f} {wall:7.2f} {wall / wall1:6.2f}   "
+              f"{cpu1:7.2f} {cpu:7.2f} {cpu / cpu1:6.2f}{flag}")  # fmt: skip
+        if flag:
+            slower.append(lesson)
+    wall1, cpu1 = (sum(seconds[0][k] for seconds in times.values()) for k in (0, 1))
+    wall, cpu = (sum(seconds[-1][k] for seconds in times.values()) for k in (0, 1))
+    print(f"{'total':<30} {wall1:8.2f} {wall:7.2f} {wall / wall1:6.2f}   "
+          f"{cpu1:7.2f} {cpu:7.2f} {cpu / cpu1:6.2f}")  # fmt: skip
+    return slower
+
+
+def at_once(scripts: list[Path], tmp: Path, round_: int) -> bool:
+    """Start the lessons together on a store that does not exist yet; all must pass."""
+    db = tmp / f"concurrent-{round_}" / "mlflow.db"
+    db.parent.mkdir()
+    env, start = store_env(db), time.perf_counter()
+    processes = [subprocess.Popen([sys.executable, str(s)], env=env, cwd=db.parent,
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                 for s in scripts]  # fmt: skip
+    outputs = [p.communicate(timeout=600)[0] for p in processes]
+    results = zip(scripts, processes, outputs, strict=True)
+    failed = [(s, p, o) for s, p, o in results if p.returncode != 0]
+    for script, process, output in failed:
+        print(f"round {round_}: {script.name} failed (exit {process.returncode}):\n{output}")
+    with sqlite3.connect(db) as connection:
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+    print(f"round {round_}: {len(scripts) - len(failed)}/{len(scripts)} lessons passed in "
+          f"{time.perf_counter() - start:.1f} s; integrity_check: {integrity}; "
+          f"store: {store_size(db)}", flush=True)  # fmt: skip
+    return not failed and integrity == "ok"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replays", type=int, default=10, help="replays on one store")
+    parser.add_argument("--only", nargs="*", default=[], help="lesson numbers, e.g. 08 21")
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds of lessons at once")
+    args = parser.parse_args()
+    scripts = [s for s in lessons() if s.stem.split("_")[1] not in NEEDS_STACK
+               and (not args.only or s.stem.split("_")[1] in args.only)]  # fmt: skip
+    print(f"{len(scripts)} lessons (lesson 11 needs the stack: left out), with {sys.executable}")
+    with tempfile.TemporaryDirectory(prefix="course-scale-") as tmp:
+        print(f"\nLessons {', '.join(CONCURRENT)} started at once on a brand-new store, "
+              f"{args.rounds} rounds:")  # fmt: skip
+        concurrent = [s for s in lessons() if s.stem.split("_")[1] in CONCURRENT]
+        intact = all([at_once(concurrent, Path(tmp), r) for r in range(1, args.rounds + 1)])
+        print(f"\nThe course replayed {args.replays} times on one new store:")
+        slower = report(replay(scripts, args.replays, Path(tmp) / "replays" / "mlflow.db"))
+    if slower:
+        print(f"\nslower in the last replay than {SLOWER_LIMIT}x the first: {', '.join(slower)}")
+    print(f"\nverdict: {'ok' if intact and not slower else 'NOT OK'} (repository: {REPO_ROOT})")
+    return 0 if intact and not slower else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
