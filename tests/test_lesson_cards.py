@@ -38,6 +38,13 @@ def test_lesson_card(script: Path) -> None:
 
 
 def test_readme_lists_every_lesson() -> None:
+    """One row per lesson: number, file, concept, French title, what to look at in the UI."""
     readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): [cell.strip() for cell in line.split("|")[2:-1]]
+            for line in readme.splitlines() if re.match(r"\| \d\d \| ", line)}  # fmt: skip
     for script in LESSONS:
-        assert f"scripts/{script.name}" in readme, f"README does not list {script.name}"
+        number = script.stem.split("_")[1]
+        assert number in rows, f"README's lesson table has no row {number}"
+        file, concept, title, ui = rows[number]
+        assert f"scripts/{script.name}" in file, f"README row {number} is not {script.name}"
+        assert all((concept, title, ui)), f"README row {number} has an empty cell"
