@@ -95,10 +95,12 @@ def _wait(locator, what: str, timeout_ms: int) -> None:
         raise UIError(f"the UI does not show {what} (waited {timeout_ms / 1000:.0f} s)") from None
 
 
-def check_experiments(page, url: str, names: list[str], timeout_ms: int = WAIT_MS) -> None:
+def check_experiments(
+    page, url: str, names: list[str], newest: str, timeout_ms: int = WAIT_MS
+) -> None:
     """Each experiment is found by the page's search box, as a learner finds it (the list
     shows 25 per page). The first may take the page's load time (WAIT_MS); the others then
-    get ``timeout_ms`` each. Ends with the full list shown."""
+    get ``timeout_ms`` each. Ends on the whole list, the ``newest`` experiment on top."""
     page.goto(f"{url}/#/experiments", wait_until="domcontentloaded")  # it never goes idle
     search = page.get_by_placeholder("Search experiments")
     _wait(search, "the experiments page", WAIT_MS)
@@ -110,7 +112,7 @@ def check_experiments(page, url: str, names: list[str], timeout_ms: int = WAIT_M
         _wait(link, f"experiment {name!r}", WAIT_MS if index == 0 else timeout_ms)
     search.fill("")
     search.press("Enter")
-    _wait(page.get_by_role("link", name=names[0], exact=True), "the full list", WAIT_MS)
+    _wait(page.get_by_role("link", name=newest, exact=True), "the whole list", WAIT_MS)
 
 
 def close_assistant(page) -> None:
@@ -160,7 +162,8 @@ def check_ui(uri: str, artifacts: Path, shots: Path, profile: Path, expected: li
     import mlflow
 
     client = mlflow.MlflowClient(uri)
-    stored = sorted(e.name for e in client.search_experiments(max_results=1000))
+    by_date = client.search_experiments(max_results=1000, order_by=["last_update_time DESC"])
+    stored = sorted(e.name for e in by_date)
     names = stored + sorted(set(expected) - set(stored))  # the stored ones load the page
     experiment = client.get_experiment_by_name(RUN_EXPERIMENT)
     runs = client.search_runs([experiment.experiment_id], max_results=1) if experiment else []
@@ -174,7 +177,7 @@ def check_ui(uri: str, artifacts: Path, shots: Path, profile: Path, expected: li
     shots.mkdir(parents=True, exist_ok=True)
     with ui_server(uri, artifacts) as url, browser_page(profile) as page:
         try:
-            check_experiments(page, url, names, timeout_ms)
+            check_experiments(page, url, names, by_date[0].name, timeout_ms)
             page.screenshot(path=str(shots / "ui_experiments.png"))
             check_run(page, url, run)
             page.screenshot(path=str(shots / "ui_run.png"))
