@@ -195,3 +195,20 @@ def test_stack_up_refuses_a_taken_port(tmp_path: Path) -> None:
     finally:
         stack_command("clean", env)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    ("setting", "phrases"),
+    [
+        ({"COURSE_CHROMIUM": "/nonexistent/chromium"}, ["apt-get install chromium"]),
+        ({"MLFLOW_TRACKING_URI": "sqlite:////nonexistent/mlflow.db"}, ["make all"]),
+    ],
+)
+def test_ui_check_without_browser_or_store(setting: dict, phrases: list, tmp_path: Path) -> None:
+    """`make ui-check` with no Chromium, or before any lesson ran: one line, exit 1."""
+    env = lesson_env(None, **setting)
+    start = time.monotonic()
+    done = run_script(REPO_ROOT / "tools" / "ui_check.py", tmp_path, env)
+    assert time.monotonic() - start < FAST_S
+    assert done.returncode == 1, done.stdout
+    assert_one_paragraph(done.stdout, *phrases)
