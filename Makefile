@@ -104,5 +104,5 @@ clean: ## Delete what the lessons generated: the store, artifacts and plots (nev
 bench: install ## Time each lesson against the unavoidable import cost (not a test)
 	@$(BIN)/python tools/bench_course.py
 
-bench-scale: install ## Replay the course R=10 times on one store, then 4 lessons at once (~1 h)
+bench-scale: install ## 4 lessons at once on new stores, then the course replayed R=10 times on one store (~1 h)
 	@$(BIN)/python tools/bench_scale.py --replays $(or $(R),10)
