@@ -10,7 +10,7 @@
    whose later median exceeds SLOWER_LIMIT times its earlier one is listed as slower. CPU
    time is the verdict because it barely moves when something else runs on the machine
    (wall time does), and medians because one replay of the same lesson on the same store
-   varies by up to 30% from the next (lesson 18: 8.0 to 11.2 s). The store's size (runs,
+   varies by up to 30% from the next (lesson 18: 8.4 to 11.2 s of CPU). The store's size (runs,
    model versions, logged models, MB) is printed after each replay, and every lesson's time
    in every replay is saved to plots/bench_scale.json.
 2. Do lessons started at the same moment on a brand-new store all succeed and leave it
