@@ -1,21 +1,29 @@
 """10 · Autolog — Code 10 « Auto-log »
 
 What you learn
-  * one line before training:   mlflow.sklearn.autolog()
+  * one line before training:   mlflow.sklearn.autolog(log_models=False)
   * fit() is then logged without a single log_* call: every estimator param, training
-    metrics, a confusion matrix, the model itself with its signature, the dataset
-  * GridSearchCV: the parent run gets the best params and cv_results.csv, the best
-    estimator as a model, and one child run per candidate (max_tuning_runs)
+    metrics, a confusion matrix, the estimator's HTML view, the training dataset
+  * GridSearchCV: the parent run gets the best params, best_cv_score and cv_results.csv,
+    and the best candidates become child runs: at most max_tuning_runs of them (default 5,
+    the best by rank; here 5 of the grid's 6)
+  * models: autolog's default, log_models=True, also logs every fitted estimator, pickled
+    with cloudpickle (MLflow warns: unpickling can run code) and with its pip requirements
+    inferred by loading it in a subprocess (~4 s each here). The lesson turns that off and
+    logs the one model worth keeping, the best estimator, itself: mlflow.sklearn.log_model
+    with pinned pip_requirements (nothing to infer) and skops (no pickle)
   * switch it off again:        mlflow.sklearn.autolog(disable=True)
 
 Run:  python scripts/code_10_autolog.py   (or: make run N=10)
-UI:   experiment 10-autolog → runs "autolog-logreg" and "autolog-gridsearch" (expand it)
+UI:   experiment 10-autolog → runs "autolog-logreg" and "autolog-gridsearch" (expand it;
+      its Logged models: best_estimator)
 Prev: code_09_multiple_experiments.py · Next: code_11_production_stack.py
 """
 
 import warnings
 
 import mlflow
+from mlflow.models import infer_signature
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV
 
@@ -25,13 +33,13 @@ EXPERIMENT = "10-autolog"
 PARAM_GRID = {"C": [0.1, 1.0, 10.0], "solver": ["lbfgs", "newton-cg"]}
 CV_FOLDS = 3
 
-# MLflow 3.17's post-training metrics still pass `y_pred=` to scikit-learn 1.9's log_loss,
-# which renamed it; the warning is theirs, not yours. Silenced by its exact text only.
+# MLflow 3.17's training metrics still pass `y_pred=` to scikit-learn 1.9's log_loss, which
+# renamed it; the warning is theirs, not yours. Silenced by its exact text only.
 warnings.filterwarnings("ignore", message="`y_pred` was renamed", category=FutureWarning)
 
 
 def describe(run_id: str) -> None:
-    """Print what autolog stored for a run, read back from the store."""
+    """Print what was stored for a run, read back from the store."""
     client = mlflow.MlflowClient()
     run = client.get_run(run_id)
     models = mlflow.search_logged_models(
@@ -40,34 +48,41 @@ def describe(run_id: str) -> None:
         output_format="list",
     )
     print(f"  run {run_id} ({run.info.run_name})")
-    print(f"    params:    {len(run.data.params)}, e.g. C={run.data.params.get('C')}")
+    shown = {k: v for k, v in run.data.params.items() if k in ("C", "best_C", "best_solver")}
+    print(f"    params:    {len(run.data.params)}, among them {shown}")
     print(f"    metrics:   {sorted(run.data.metrics)}")
     print(f"    artifacts: {[a.path for a in client.list_artifacts(run_id)]}")
-    print(f"    models:    {[f'{m.name} {m.model_id}' for m in models]}")
+    print(f"    models:    {[f'{m.name} {m.model_id}' for m in models] or 'none'}")
 
 
 def main() -> list[str]:
     course.use_experiment(EXPERIMENT)
     X_train, _, y_train, _ = course.load_iris_split()
 
-    # 1. Turn it on once. Autolog saves models with cloudpickle, and MLflow warns that
-    #    unpickling can run code: load only models you trust. (log_model uses the safer skops
-    #    by default; autolog cannot, since skops rejects GridSearchCV's scorer and splitter.)
-    mlflow.sklearn.autolog()
+    # 1. Turn it on once, for every fit that follows. Models are logged by hand below, the
+    #    way this course logs every model: nothing inferred, nothing pickled.
+    mlflow.sklearn.autolog(log_models=False)
 
     # 2. A plain fit: no log_* call anywhere below.
     with mlflow.start_run(run_name="autolog-logreg") as simple:
         LogisticRegression(max_iter=500, random_state=course.RANDOM_STATE).fit(X_train, y_train)
 
-    # 3. A search: autolog knows GridSearchCV and logs each candidate as a child run.
+    # 3. A search: autolog knows GridSearchCV and logs the best candidates as child runs.
     with mlflow.start_run(run_name="autolog-gridsearch") as search:
         model = LogisticRegression(max_iter=500, random_state=course.RANDOM_STATE)
-        GridSearchCV(model, PARAM_GRID, cv=CV_FOLDS).fit(X_train, y_train)
+        grid = GridSearchCV(model, PARAM_GRID, cv=CV_FOLDS).fit(X_train, y_train)
+        # 4. Autolog patches scikit-learn for the whole process: switch it off when done,
+        #    so that the model logged next is not "trained" and logged again by autolog.
+        mlflow.sklearn.autolog(disable=True)
+        best = grid.best_estimator_
+        mlflow.sklearn.log_model(
+            best,
+            name="best_estimator",
+            signature=infer_signature(X_train, best.predict(X_train)),
+            pip_requirements=mlflow.sklearn.get_default_pip_requirements(include_skops=True),
+        )
 
-    # 4. Autolog patches scikit-learn for the whole process: switch it off when done.
-    mlflow.sklearn.autolog(disable=True)
-
-    print("captured without a single log_* call:")
+    print("captured without a single log_* call (the best estimator excepted):")
     describe(simple.info.run_id)
     describe(search.info.run_id)
     children = mlflow.search_runs(

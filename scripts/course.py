@@ -15,7 +15,8 @@ only the MLflow calls it teaches:
   ``mlflow models serve``), waits until it answers, stops it by its PID afterwards, and
   exits with one paragraph when it dies or does not answer in time.
 * ``mlflow_cli(*args)``: runs an ``mlflow`` command against the same store, printing it
-  first; ``venv_env()``: the environment for commands MLflow starts by name.
+  first (in this process; ``COURSE_CLI=shell`` pastes it into bash instead);
+  ``venv_env()``: the environment for commands MLflow starts by name.
 * ``load_iris_frame()`` / ``load_iris_split()``: scikit-learn's bundled Iris as pandas,
   split deterministically (``random_state=42``).
 
@@ -92,6 +93,7 @@ STORE_LOCK_TIMEOUT_S = 120.0
 SERVER_START_TIMEOUT_S = 60.0
 SERVER_STOP_TIMEOUT_S = 15.0
 CLI_TIMEOUT_S = 120.0
+CLI_MODE_ENV = "COURSE_CLI"  # "shell": mlflow_cli() runs each printed command in bash
 LOOPBACK = "127.0.0.1"
 HTTP_SCHEMES = ("http://", "https://")
 DATABASE_SCHEMES = ("postgresql", "mysql", "mssql")
@@ -318,31 +320,82 @@ def venv_env(**extra: str) -> dict[str, str]:
     ``.venv/bin/python scripts/...`` without activating it.
     """
     bin_dir = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": os.pathsep.join([bin_dir, os.environ.get("PATH", "")]),
-            **extra}  # fmt: skip
+    path = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    return {**os.environ, "PATH": path, **extra}
 
 
 def mlflow_cli(*args: str, timeout: float = CLI_TIMEOUT_S) -> str:
-    """Run ``mlflow <args>`` as a terminal would, against the course's store; return stdout.
+    """Run ``mlflow <args>`` against the course's store, printing it first; return its stdout.
 
-    Prints the command first, ready to paste into a terminal where MLFLOW_TRACKING_URI
-    is exported (the lessons print it too). The CLI is this venv's, and
-    ``MLFLOW_TRACKING_URI`` is set to ``tracking_uri()`` for it, as every ``mlflow``
-    command reads it. A command that fails ends the lesson with its own error message
-    and exit 1, not a traceback; one that hangs is stopped after ``timeout`` seconds.
+    The printed line is ready to paste into a terminal where MLFLOW_TRACKING_URI is
+    exported. It runs in this process, through MLflow's own command-line entry point
+    (``mlflow.cli.cli``, the function the ``mlflow`` executable calls) with exactly these
+    arguments: the same code and output as in a terminal, without a new interpreter and
+    its ~3 s of imports per command. With ``COURSE_CLI=shell`` the printed line itself
+    goes to ``bash -c`` instead, as pasted (the tests prove both ways do the same).
+    A command that fails ends the lesson with its own error message and exit 1, not a
+    traceback; in a shell, one that hangs is stopped after ``timeout`` seconds.
     """
-    print(f"$ mlflow {shlex.join(args)}")
-    command = [sys.executable, "-m", "mlflow", *args]
+    line = f"mlflow {shlex.join(args)}"
+    print(f"$ {line}", flush=True)
+    if os.environ.get(CLI_MODE_ENV) == "shell":
+        code, out, err = _run_in_shell(line, timeout)
+    else:
+        code, out, err = _run_in_process(list(args))
+    if code != 0:
+        lines = (err or out).strip().splitlines()
+        reason = next((line for line in reversed(lines) if line.strip()), "(no output)")
+        sys.exit(f"error: `{line}` failed (exit {code}): {reason}")
+    return out
+
+
+def _run_in_shell(line: str, timeout: float) -> tuple[int, str, str]:
     env = venv_env(MLFLOW_TRACKING_URI=tracking_uri())
     try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
-        sys.exit(f"error: `mlflow {shlex.join(args)}` did not finish within {timeout:.0f} s.")
-    if done.returncode != 0:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        reason = next((line for line in reversed(lines) if line.strip()), "(no output)")
-        sys.exit(f"error: `mlflow {shlex.join(args)}` failed (exit {done.returncode}): {reason}")
-    return done.stdout
+        sys.exit(f"error: `{line}` did not finish within {timeout:.0f} s.")
+    return done.returncode, done.stdout, done.stderr
+
+
+def _run_in_process(args: list[str]) -> tuple[int, str, str]:
+    """``mlflow.cli.cli`` called as the ``mlflow`` executable calls it; (exit code, out, err).
+
+    MLFLOW_TRACKING_URI is set for the call, as the terminal exports it. An exception a
+    terminal would show as a traceback becomes its last line, ``Type: message``.
+    """
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    import click
+    from mlflow.cli import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.environ.get("MLFLOW_TRACKING_URI")
+    os.environ["MLFLOW_TRACKING_URI"] = tracking_uri()
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            returned = cli.main(args=args, prog_name="mlflow", standalone_mode=False)
+        code = returned if isinstance(returned, int) else 0  # click returns ctx.exit()'s code
+    except click.ClickException as error:  # a usage error: click's own message
+        code, err = error.exit_code, io.StringIO(f"Error: {error.format_message()}")
+    except click.exceptions.Abort:
+        code, err = 1, io.StringIO("Aborted!")
+    except SystemExit as error:  # sys.exit() inside a command: a code, or a message
+        code = error.code or 0 if isinstance(error.code, int | None) else 1
+        if code and not isinstance(error.code, int):
+            err.write(f"\n{error.code}")
+    except Exception as error:  # what a terminal shows as a traceback, cut to its last line
+        code = 1
+        err.write(f"\n{type(error).__name__}: {error}".rstrip())
+    finally:
+        if saved is None:
+            os.environ.pop("MLFLOW_TRACKING_URI", None)
+        else:
+            os.environ["MLFLOW_TRACKING_URI"] = saved
+    return code, out.getvalue(), err.getvalue()
 
 
 def load_iris_frame() -> pd.DataFrame:
