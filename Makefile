@@ -2,11 +2,17 @@
 #
 # Everything runs inside .venv (created by `make install`), with .venv/bin first on PATH,
 # against the SQLite store ./mlflow.db unless MLFLOW_TRACKING_URI says otherwise.
+# A learner's commands install requirements.txt only; test, lint and ui-check add
+# requirements-dev.txt. uv installs when it can be had, pip otherwise (INSTALLER=pip).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(CURDIR)/$(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+INSTALLER ?= auto
+INSTALL = $(PYTHON) tools/install.py --venv $(VENV) --installer $(INSTALLER)
+J ?= 0
 STORE := $(CURDIR)/mlflow.db
 ARTIFACTS := $(CURDIR)/mlartifacts
 HOST ?= 127.0.0.1
@@ -22,24 +28,26 @@ export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
-.PHONY: help install all run test lint format ui serve project ui-check clean bench bench-scale stack-up stack-down stack-status stack-clean
+.PHONY: help install install-dev all run test lint format ui serve project ui-check clean bench bench-scale stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
-	@echo "MLflow course, lessons 00-29 on Iris. Usage: make <command>"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@echo "MLflow course, lessons 00-30 on Iris. Usage: make <command>"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "error: the course needs Python >= 3.10, found " + sys.version.split()[0] + ". Run: make install PYTHON=python3.11")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+$(STAMP): requirements.txt
+	@$(INSTALL) requirements.txt
 	@touch $@
-	@echo "installed: $$($(BIN)/python --version), packages of requirements-dev.txt in $(VENV)/"
 
-install: $(STAMP) ## Create .venv and install the pinned packages (once; again when requirements change)
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	@$(INSTALL) requirements-dev.txt
+	@touch $@
 
-all: install ## Run every lesson in order, one line each; stop at the first failure
-	@$(BIN)/python tools/run_course.py
+install: $(STAMP) ## Create .venv with what the lessons need (once; again when requirements.txt changes)
+
+install-dev: $(DEV_STAMP) ## Add the tools of make test, lint and ui-check (requirements-dev.txt)
+
+all: install ## Run every lesson, one line each in order, J at a time (default: one per core; J=1)
+	@$(BIN)/python tools/run_course.py --jobs $(J)
 
 run: install ## Run one lesson with its full output: make run N=07
 	@test -n "$(N)" || { echo "usage: make run N=07"; exit 2; }
@@ -47,14 +55,14 @@ run: install ## Run one lesson with its full output: make run N=07
 	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 29)"; exit 2; }; \
 	echo "$$ python $$script"; $(BIN)/python "$$script"
 
-test: install ## Run the tests: every lesson, proven from the store (in parallel)
-	$(BIN)/python -m pytest -n auto
+test: install-dev ## Run the tests: every lesson, proven from the store (in parallel)
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
-lint: install ## ruff check and ruff format --check
+lint: install-dev ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install ## Let ruff fix what it can and format the code
+format: install-dev ## Let ruff fix what it can and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
@@ -66,7 +74,7 @@ ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to 
 		--backend-store-uri sqlite:///$(STORE) --artifacts-destination $(ARTIFACTS) \
 		--host $(HOST) --port $(PORT) --workers 1
 
-ui-check: install ## Check the store in the UI with headless Chromium; screenshots to plots/ui_*.png
+ui-check: install-dev ## Check the store in the UI with headless Chromium; screenshots to plots/ui_*.png
 	@$(BIN)/python tools/ui_check.py
 
 serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (MODEL=, SERVE_PORT=)

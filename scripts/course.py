@@ -66,6 +66,7 @@ CHAMPION = "champion"
 # The production stack of lesson 11 (`make stack-up`, tools/stack.py): local development
 # defaults, each overridable by environment. No real secret here.
 _env = os.environ.get
+_TERMINAL_ENV = dict(os.environ)  # as the learner's shell exported it, before any lesson code
 STACK_DIR = Path(_env("COURSE_STACK_DIR", "/tmp/mlflow-course-stack"))
 STACK_PG_PORT = int(_env("COURSE_PG_PORT", "15432"))
 STACK_S3_PORT = int(_env("COURSE_S3_PORT", "18333"))
@@ -350,7 +351,10 @@ def mlflow_cli(*args: str, timeout: float = CLI_TIMEOUT_S) -> str:
 
 
 def _run_in_shell(line: str, timeout: float) -> tuple[int, str, str]:
-    env = venv_env(MLFLOW_TRACKING_URI=tracking_uri())
+    """``bash -c <line>`` in the environment the lesson started with (not what it set
+    since), this venv's bin/ first on PATH and MLFLOW_TRACKING_URI exported: a terminal."""
+    path = os.pathsep.join([str(Path(sys.executable).parent), _TERMINAL_ENV.get("PATH", "")])
+    env = {**_TERMINAL_ENV, "PATH": path, "MLFLOW_TRACKING_URI": tracking_uri()}
     try:
         done = subprocess.run(
             ["bash", "-c", line], env=env, capture_output=True, text=True, timeout=timeout

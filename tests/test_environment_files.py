@@ -1,7 +1,7 @@
 """The repository's conda.yaml pins exactly what requirements.txt pins for its Python.
 
-requirements.txt carries environment markers (other pins for Python 3.10); conda has none,
-so conda.yaml names one Python and must agree with requirements.txt evaluated for it.
+conda.yaml names one Python and must agree with requirements.txt evaluated for it (should
+requirements.txt ever carry environment markers again, they are evaluated for that Python).
 """
 
 from __future__ import annotations
@@ -53,8 +53,3 @@ def test_conda_yaml_agrees_with_requirements() -> None:
         conda_pins[requirement.name] = spec.version
     assert len(conda_pins) == len(pip_section), "a package is listed twice"
     assert conda_pins == requirements_for(match.group(1))
-
-
-def test_requirements_differ_by_python() -> None:
-    """The comparison above is not vacuous: the markers really select other pins."""
-    assert requirements_for("3.10") != requirements_for("3.11")

@@ -204,9 +204,12 @@ def test_stack_up_refuses_a_taken_port(tmp_path: Path) -> None:
         ({"MLFLOW_TRACKING_URI": "sqlite:////nonexistent/mlflow.db"}, ["make all"]),
     ],
 )
-def test_ui_check_without_browser_or_store(setting: dict, phrases: list, tmp_path: Path) -> None:
-    """`make ui-check` with no Chromium, or before any lesson ran: one line, exit 1."""
-    env = lesson_env(None, **setting)
+def test_ui_check_without_browser_or_store(
+    setting: dict, phrases: list, store: Store, tmp_path: Path
+) -> None:
+    """`make ui-check` with no Chromium (on a store), or before any lesson ran (whether a
+    browser is there or not: the store is checked first): one line, exit 1."""
+    env = lesson_env(store, **setting)
     start = time.monotonic()
     done = run_script(REPO_ROOT / "tools" / "ui_check.py", tmp_path, env)
     assert time.monotonic() - start < FAST_S

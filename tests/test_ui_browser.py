@@ -27,6 +27,9 @@ LESSONS = {  # the lessons replayed, and the experiment each must leave in the U
 NOT_REPLAYED = "08-multiple-runs"
 SHORT_WAIT_MS = 5_000
 
+# Both tests share one replayed store (a module fixture): keep them on one xdist worker.
+pytestmark = pytest.mark.xdist_group("ui-browser")
+
 if reason := ui_check.missing_browser():
     pytest.skip(f"no browser test: {reason}", allow_module_level=True)
 

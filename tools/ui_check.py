@@ -206,13 +206,14 @@ def check_ui(uri: str, artifacts: Path, shots: Path, profile: Path, expected: li
 def main() -> int:
     import tempfile
 
-    if problem := missing_browser():
-        print(f"error: cannot check the UI in a browser: {problem}.")
-        return 1
+    # The store first: before `make all`, that is what to fix, browser or not.
     uri = course.tracking_uri()
     db = course.sqlite_path(uri)
     if db is None or not db.exists():
         print(f"error: {uri} is not an existing SQLite store: run the course first (make all).")
+        return 1
+    if problem := missing_browser():
+        print(f"error: cannot check the UI in a browser: {problem}.")
         return 1
     with tempfile.TemporaryDirectory(prefix="course-ui-") as tmp:
         try:

@@ -56,7 +56,9 @@ def reference(C: float) -> LogisticRegression:
     return model.fit(X_train, y_train)
 
 
-@check("29")
+# Two replays: gc must free both scratch names for the second run, which creates, renames,
+# deletes, restores and purges them again; each replay's restored run is checked.
+@check("29", replays=2)
 def experiments_runs_cli(lesson: Lesson) -> None:
     store, client = lesson.store, lesson.store.client
     experiment_id = store.experiment(EXPERIMENT).experiment_id
@@ -64,7 +66,7 @@ def experiments_runs_cli(lesson: Lesson) -> None:
 
     # What is left: the two kept runs of each replay, active, with what they logged.
     runs = store.runs(EXPERIMENT)
-    assert [r.info.run_name for r in runs] == KEPT_NAMES * 2
+    assert [r.info.run_name for r in runs] == KEPT_NAMES * len(lesson.outputs)
     _, X_test, _, y_test = course.load_iris_split()
     for run in runs:
         assert (run.info.status, run.info.lifecycle_stage) == ("FINISHED", "active")
@@ -84,9 +86,10 @@ def experiments_runs_cli(lesson: Lesson) -> None:
         kept, dud = (options(c[2:])["--run-id"] for c in commands(output, "runs delete"))
         assert [options(c[2:])["--run-id"] for c in commands(output, "runs restore")] == [kept]
         # The run deleted then restored is one of the survivors, and was seen deleted.
-        assert kept == runs[2 * replay].info.run_id
+        restored = runs[len(KEPT_NAMES) * replay]
+        assert kept == restored.info.run_id
         assert re.findall(r"^run:\s+logreg-C1.0 is (\w+)$", output, re.M) == ["deleted", "active"]
-        shown = f"described:   params={{'C': '1.0'}} metrics={runs[2 * replay].data.metrics}"
+        shown = f"described:   params={{'C': '1.0'}} metrics={restored.data.metrics}"
         assert shown in output
 
         # gc named exactly the lesson's own dud run, its model and the scratch experiment.

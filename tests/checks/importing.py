@@ -132,7 +132,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@check("24")
+# Two replays: the second registers version 2 of the same name (versions [1, 2]), and its
+# output names models:/iris-imported/2.
+@check("24", replays=2)
 def import_model(lesson: Lesson) -> None:
     name = "iris-imported"
     replayed_run(lesson, "24-import-model", "import-joblib")

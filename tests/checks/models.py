@@ -26,7 +26,7 @@ SPECIES_OUT = [{"type": "string", "name": "species", "required": True}]
 
 
 def last_run_models(lesson: Lesson, experiment: str, run_name: str) -> dict:
-    """The models logged by the last run, by name, after checking both replays finished."""
+    """The models logged by the last run, by name, after checking every replay finished."""
     run = replayed_run(lesson, experiment, run_name)
     return {m.name: m for m in logged_models(lesson, run)}
 

@@ -42,7 +42,9 @@ def bucket_keys(endpoint: str, prefix: str = "") -> set[str]:
     return {item["Key"] for item in listing.get("Contents", [])}
 
 
-@check("11", needs_stack=True)
+# Two replays: the second registers version 2 and moves @champion to it (checked after a
+# restart), and reuses the direct experiment the first created (one, two files under direct/).
+@check("11", replays=2, needs_stack=True)
 def production_stack(lesson: Lesson) -> None:
     where = settings(lesson.env)
     # The metadata is in PostgreSQL, as rows of MLflow's own tables.

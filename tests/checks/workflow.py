@@ -1,7 +1,9 @@
 """Checks for lessons 23 and 25: one interface for every model, and the complete script.
 
-Each lesson was replayed twice beforehand. The models are reloaded from the test's store
-and compared with models trained here independently; every stored number is recomputed.
+Each lesson was replayed twice beforehand, for what the second replay does to the registry
+(23 reuses the champion registered by the first; 25 adds version 2). The models are reloaded
+from the test's store and compared with models trained here independently; every stored
+number is recomputed.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def petal_rule(X: pd.DataFrame) -> list[str]:
     ]
 
 
-@check("23")
+# Two replays: on the empty store the first registers a first champion, the second must reuse
+# it (one version, one "-first-champion" run), not register another.
+@check("23", replays=2)
 def pyfunc_universal(lesson: Lesson) -> None:
     experiment = "23-pyfunc-universal"
     runs = lesson.store.runs(experiment, "tags.mlflow.runName = 'universal-pyfunc'")
@@ -108,7 +112,9 @@ def defaults() -> dict[str, str]:
     return {"C": str(args.C), "max_iter": str(args.max_iter), "solver": args.solver}
 
 
-@check("25")
+# Two replays: each adds one version to iris-complete, so the second run's version 2, from
+# the second run's model, is checked (numbers growing, printed as "→ version 2").
+@check("25", replays=2)
 def complete_script(lesson: Lesson) -> None:
     run = replayed_run(lesson, "25-complete-script", "logreg-complete")
     runs = lesson.store.runs("25-complete-script")
