@@ -69,7 +69,8 @@ def time_lessons(scripts: list[Path], env: dict[str, str], floor: float) -> dict
             sys.exit(f"{script.name} failed (exit {result.returncode}):\n{result.output}")
         times[result.number] = result.seconds
         label = f"{result.number} {result.name}"
-        flag = f"  > {CEILING:.0f}x: {STARTS_PROCESSES.get(result.number, 'TOO SLOW')}"
+        why = STARTS_PROCESSES.get(result.number, "not a lesson that starts processes")
+        flag = f"  above {CEILING:.0f}x: {why}"
         over = result.seconds > CEILING * floor
         print(f"{label:<26} {result.seconds:8.2f} {result.seconds / floor:8.2f}{flag * over}")
     return times
