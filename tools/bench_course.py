@@ -3,8 +3,10 @@
 `make bench` runs this and prints, from one run on this machine:
 
 1. the import floor: a Python process that imports mlflow, mlflow.sklearn, scikit-learn,
-   pandas, matplotlib and seaborn and nothing else (median of FLOOR_SAMPLES runs); and the
-   store floor, the same plus opening MLflow's SQLite store (SQLAlchemy, ~1 s of imports);
+   pandas, matplotlib and seaborn and nothing else, sampled once before each lesson and
+   taken as the median, so that it sees the same machine as the lessons (a shared 2-core
+   machine drifts by 10-20% within minutes); and the store floor, the same plus opening
+   MLflow's SQLite store (SQLAlchemy, ~1 s of imports), sampled FLOOR_SAMPLES times;
 2. each lesson's wall time, run alone as `make all J=1` runs it on a fresh temporary store
    (created beforehand, so that lesson 00 does not pay the one-time migration), and its
    ratio to the import floor; the sum, the sum for lessons 00-10 without 03, and which
@@ -21,17 +23,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from run_course import NEEDS_STACK, REPO_ROOT, Runner, lesson_env, lesson_number, lessons, replay
 
 FLOOR_IMPORTS = "import mlflow, mlflow.sklearn, sklearn, pandas, matplotlib, seaborn"
+T = TypeVar("T")
 STORE_OPEN = "; mlflow.MlflowClient().search_experiments(max_results=1)"
 FLOOR_SAMPLES = 3
 FIRST_LESSONS = [f"{n:02d}" for n in range(11) if n != 3]  # 00-10 without 03 (a server)
@@ -49,40 +55,68 @@ def seconds_of(command: list[str], **kwargs) -> float:
     return time.perf_counter() - start
 
 
-def floors(env: dict[str, str]) -> tuple[float, float]:
-    samples = {code: [] for code in (FLOOR_IMPORTS, FLOOR_IMPORTS + STORE_OPEN)}
-    for _ in range(FLOOR_SAMPLES):
-        for code, times in samples.items():
-            times.append(seconds_of([sys.executable, "-c", code], env=env))
-    floor, store = (statistics.median(times) for times in samples.values())
-    print(f"import floor: {floor:.2f} s ({FLOOR_IMPORTS}; median of {FLOOR_SAMPLES})")
-    print(f"store floor:  {store:.2f} s (the same, then opening the SQLite store)\n")
-    return floor, store
+def children_cpu() -> float:
+    """CPU seconds (user + system) of every child process waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
-def time_lessons(scripts: list[Path], env: dict[str, str], floor: float) -> dict[str, float]:
-    print(f"{'lesson':<26} {'seconds':>8} {'/ floor':>8}")
+def timed(run: Callable[[], T]) -> tuple[T, float, float]:
+    """What ``run`` returns, its wall seconds, and the CPU seconds of the processes it
+    started and waited for."""
+    start, cpu = time.perf_counter(), children_cpu()
+    returned = run()
+    return returned, time.perf_counter() - start, children_cpu() - cpu
+
+
+def floor_sample(code: str, env: dict[str, str]) -> tuple[float, float]:
+    _, wall, cpu = timed(lambda: subprocess.run([sys.executable, "-c", code], env=env, check=True))
+    return wall, cpu
+
+
+def time_lessons(scripts: list[Path], env: dict[str, str]) -> tuple[dict, tuple[float, float]]:
+    """Each lesson's (wall, CPU) seconds, a floor sample before each; ratios once all are in.
+
+    CPU time (user + system, the lesson's servers and entry points included) is what a
+    busy machine barely changes; wall time is what a learner waits.
+    """
+    print(f"timing {len(scripts)} lessons, a floor sample before each...", flush=True)
+    store = statistics.median(
+        floor_sample(FLOOR_IMPORTS + STORE_OPEN, env)[0] for _ in range(FLOOR_SAMPLES)
+    )
+    samples = [floor_sample(FLOOR_IMPORTS, env) for _ in range(FLOOR_SAMPLES)]
     times, runner = {}, Runner()
     for script in scripts:
-        result = runner.run(script, env)
+        samples.append(floor_sample(FLOOR_IMPORTS, env))
+        result, wall, cpu = timed(lambda s=script: runner.run(s, env))
         if result.returncode != 0:
             sys.exit(f"{script.name} failed (exit {result.returncode}):\n{result.output}")
-        times[result.number] = result.seconds
-        label = f"{result.number} {result.name}"
-        why = STARTS_PROCESSES.get(result.number, "not a lesson that starts processes")
-        flag = f"  above {CEILING:.0f}x: {why}"
-        over = result.seconds > CEILING * floor
-        print(f"{label:<26} {result.seconds:8.2f} {result.seconds / floor:8.2f}{flag * over}")
-    return times
+        times[script.stem[5:]] = wall, cpu
+    walls, cpus = zip(*samples, strict=True)
+    floor = statistics.median(walls), statistics.median(cpus)
+    print(
+        f"import floor: {floor[0]:.2f} s wall, {floor[1]:.2f} s CPU ({FLOOR_IMPORTS}; median "
+        f"of {len(samples)} samples, wall {min(walls):.2f} to {max(walls):.2f} s)"
+    )
+    print(f"store floor:  {store:.2f} s wall (the same, then opening the SQLite store)\n")
+    print(f"{'lesson':<26} {'wall s':>7} {'/ floor':>8} {'CPU s':>7} {'/ floor':>8}")
+    for label, (wall, cpu) in times.items():
+        why = STARTS_PROCESSES.get(label[:2], "not a lesson that starts processes")
+        flag = f"  above {CEILING:.0f}x: {why}" * (wall > CEILING * floor[0])
+        ratios = f"{wall:7.2f} {wall / floor[0]:8.2f} {cpu:7.2f} {cpu / floor[1]:8.2f}"
+        print(f"{label.replace('_', ' ', 1):<26} {ratios}{flag}")
+    return {label[:2]: numbers for label, numbers in times.items()}, floor
 
 
-def summarise(times: dict[str, float], floor: float) -> None:
-    total = sum(times.values())
-    print(f"{'sum':<26} {total:8.2f} {total / (len(times) * floor):8.2f}  ({len(times)} lessons)")
-    first = [times[n] for n in FIRST_LESSONS if n in times]
-    if first:
-        ratio = sum(first) / (len(first) * floor)
-        print(f"{'00-10 without 03':<26} {sum(first):8.2f} {ratio:8.2f}  ({len(first)} lessons)")
+def summarise(times: dict[str, tuple[float, float]], floor: tuple[float, float]) -> None:
+    for label, numbers in (("sum", list(times)), ("00-10 without 03", FIRST_LESSONS)):
+        chosen = [times[n] for n in numbers if n in times]
+        if not chosen:
+            continue
+        wall, cpu = (sum(column) for column in zip(*chosen, strict=True))
+        n = len(chosen)
+        ratios = f"{wall:7.2f} {wall / (n * floor[0]):8.2f} {cpu:7.2f} {cpu / (n * floor[1]):8.2f}"
+        print(f"{label:<26} {ratios}  ({n} lessons)")
 
 
 def time_make_all(env: dict[str, str]) -> None:
@@ -136,8 +170,7 @@ def main() -> int:
         create = [sys.executable, "-c", "import course; course.connect()"]
         seconds = seconds_of(create, env=env, cwd=REPO_ROOT / "scripts")
         print(f"store created in {seconds:.1f} s (one-time, not counted)")
-        floor, _ = floors(env)
-        summarise(time_lessons(scripts, env, floor), floor)
+        summarise(*time_lessons(scripts, env))
         if not args.only:
             time_make_all({**env, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/all/mlflow.db"})
             time_installs(tmp)
