@@ -8,6 +8,10 @@ throw-away venvs to time both installers. Standard library only: nothing is inst
 * ``--installer auto`` (the default) uses uv when it can be had: a ``uv`` already in the
   venv or on PATH, else ``pip install uv`` into the venv (one small wheel); pip otherwise.
   ``--installer uv`` or ``pip`` forces one.
+* uv compiles the packages' bytecode as it installs (``--compile-bytecode``), as pip does:
+  it costs ~12 s once, and without it every lesson would compile its imports again where
+  Python may not write ``__pycache__`` (``PYTHONDONTWRITEBYTECODE=1``, set on this
+  machine and in many container images): ~6.5 s instead of ~2.6 s per process here.
 * Quiet when it works (one line: what, with which installer, how long); on failure the
   installer's own output, then one line saying what to try.
 """
@@ -71,7 +75,8 @@ def main() -> None:
         sys.exit("error: uv is neither on PATH nor installable (pip install uv). Use pip.")
     files = [word for path in args.requirements for word in ("-r", path)]
     if uv:
-        command = [uv, "pip", "install", "--quiet", "--python", str(python), *files]
+        options = ["--quiet", "--compile-bytecode", "--python", str(python)]
+        command = [uv, "pip", "install", *options, *files]
     else:
         command = [str(python), "-m", "pip", "install", "--quiet", *files]
     done = run(command)
