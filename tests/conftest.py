@@ -39,9 +39,10 @@ STACK_TOOL = REPO_ROOT / "tools" / "stack.py"
 # The suite ends when its last test does: on 2 workers, the longest (30 to 60 s: a stack, a
 # project, commands pasted into bash, a browser) start first, the short ones fill the gaps.
 LONGEST_FIRST = (
-    "test_lesson[code_26_",
-    "test_printed_commands.py",
+    "test_lesson[code_29_",
     "test_lesson[code_11_",
+    "test_lesson[code_28_",
+    "test_lesson[code_26_",
     "test_ui_browser.py",
     "test_against_a_tracking_server",
     "test_lesson[code_30_",
@@ -186,25 +187,52 @@ def store(tmp_path: Path, template_db: Path) -> Store:
     return Store(root)
 
 
+# Sourced by every non-interactive bash before its command: log the command as it was given.
+BASH_LOG_HOOK = 'printf "%s\\n" "$BASH_EXECUTION_STRING" >> "$COURSE_BASH_LOG"\n'
+
+
+def in_a_terminal(folder: Path) -> tuple[dict[str, str], Path]:
+    """The variables that make course.mlflow_cli paste each printed `mlflow` line into
+    `bash -c` (COURSE_CLI=shell), and the log where BASH_ENV writes what bash was given."""
+    hook, log = folder / "bash_env.sh", folder / "bash.log"
+    hook.write_text(BASH_LOG_HOOK, encoding="utf-8")
+    log.unlink(missing_ok=True)
+    return {"COURSE_CLI": "shell", "BASH_ENV": str(hook), "COURSE_BASH_LOG": str(log)}, log
+
+
 @pytest.fixture
 def replay(tmp_path: Path, store: Store):
     """replay(script, times=1): run a lesson `times` times from an empty cwd, each must
-    exit 0 and leave the cwd empty; returns the Lesson with every replay's output."""
+    exit 0 and leave the cwd empty; returns the Lesson with every replay's output.
 
-    def _replay(script: Path, times: int = 1, **env: str) -> Lesson:
+    With last_in_shell=True, the last replay pastes every `mlflow` command the lesson prints
+    into a real shell instead of running it in the lesson's process (see course.mlflow_cli):
+    bash must have been given exactly the printed lines, in order, and nothing else. The
+    check then reads that replay's effects from the store like the others'."""
+
+    def _replay(script: Path, times: int = 1, last_in_shell: bool = False, **env: str) -> Lesson:
         lesson = Lesson(script, store, tmp_path, env=env)
         cwd = tmp_path / "cwd"
         cwd.mkdir(exist_ok=True)
         for attempt in range(1, times + 1):
+            shell, log = (
+                in_a_terminal(tmp_path) if last_in_shell and attempt == times else ({}, None)
+            )
             start = time.monotonic()
-            done = run_script(script, cwd, lesson_env(store, **env))
+            done = run_script(script, cwd, lesson_env(store, **env, **shell))
             seconds = time.monotonic() - start
+            how = " in a shell" if shell else ""
             assert done.returncode == 0, (
-                f"{script.name} (replay {attempt}) exited {done.returncode} after "
+                f"{script.name} (replay {attempt}{how}) exited {done.returncode} after "
                 f"{seconds:.1f} s:\n{done.stdout}"
             )
             assert "Traceback" not in done.stdout, done.stdout
             assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
+            if log is not None:
+                printed = [line[2:] for line in done.stdout.splitlines() if line.startswith("$ ")]
+                assert printed, done.stdout
+                assert all(line.startswith("mlflow ") for line in printed), printed
+                assert log.read_text(encoding="utf-8").splitlines() == printed
             lesson.outputs.append(done.stdout)
         return lesson
 

@@ -18,7 +18,7 @@ def test_lesson(script: Path, replay, request: pytest.FixtureRequest) -> None:
     assert number in CHECKS, f"{script.name} has no check: add @check({number!r}) in tests/checks/"
     check = CHECKS[number]
     env = {**check.env, **(request.getfixturevalue("stack") if check.needs_stack else {})}
-    lesson = replay(script, times=check.replays, **env)
+    lesson = replay(script, times=check.replays, last_in_shell=check.last_in_shell, **env)
     check.function(lesson)
 
 

@@ -3,9 +3,9 @@
 The file is read as YAML and as MLflow reads it: its defaults must be lesson 25's own
 argparse defaults. Then the CLI, from an empty directory against a test store: a value the
 script refuses exits non-zero with argparse's one-line error and leaves its run FAILED, not
-RUNNING; a good value reaches the run and the model, even spelled otherwise than the script
-would log it (MLflow logs `-P C=2` as "2" before the script starts; the script must not
-try to log 2.0 over it).
+RUNNING. Through `make project` (the README's way to `mlflow run`), a good value reaches
+the run and the model, even spelled otherwise than the script would log it (MLflow logs
+`-P C=2` as "2" before the script starts; the script must not try to log 2.0 over it).
 """
 
 from __future__ import annotations
@@ -101,24 +101,10 @@ def test_cli_bad_value_fails_the_run(value: str, message: str, store: Store, tmp
     assert f"Run (ID '{run.info.run_id}') failed" in done.stdout
 
 
-def test_cli_good_value_reaches_the_run(store: Store, tmp_path: Path) -> None:
-    done = mlflow_run(store, tmp_path / "cwd", "-P", "C=2", "-P", "registered_model=iris-cli")
-    assert done.returncode == 0, done.stdout
-    assert "Traceback" not in done.stdout, done.stdout
-    (run,) = store.runs(EXPERIMENT)
-    assert run.info.status == "FINISHED"
-    assert run.data.params == {**script_defaults(), "C": "2", "registered_model": "iris-cli",
-                               "random_state": "42"}  # fmt: skip
-    assert run.data.tags["mlflow.project.entryPoint"] == "main"
-    (version,) = store.client.search_model_versions("name = 'iris-cli'")
-    assert version.run_id == run.info.run_id
-    with store.active():
-        assert mlflow.sklearn.load_model(version.source).get_params()["C"] == 2.0
-
-
 # fmt: off
 def test_make_project(store: Store) -> None:
-    """`make project`, as the README tells a learner to use it, on an empty store."""
+    """`make project`, as the README tells a learner to use it, on an empty store: a value
+    typed otherwise than the script logs it (`-P C=2`, logged 2.0 by the script) runs."""
     venv = Path(sys.prefix)
     if not venv.is_relative_to(REPO_ROOT) or not shutil.which("make"):
         pytest.skip("the tests do not run from the repository's own venv (make install)")
@@ -132,9 +118,17 @@ def test_make_project(store: Store) -> None:
     # The experiment was created by the course's plumbing: artifacts beside the store.
     experiment = store.experiment(EXPERIMENT)
     assert experiment.artifact_location == (store.artifacts / EXPERIMENT).as_uri()
+    assert "Traceback" not in done.stdout, done.stdout
+    # -P C=2 reaches the run as typed ("2"; the script logs only the params the run lacks),
+    # and the model: the script read it as 2.0.
     (run,) = store.runs(EXPERIMENT)
-    assert (run.info.status, run.data.params["C"]) == ("FINISHED", "2")
+    assert run.info.status == "FINISHED"
+    assert run.data.params == {**script_defaults(), "C": "2", "registered_model": "iris-make",
+                               "random_state": "42"}
     assert run.data.tags["mlflow.source.type"] == "PROJECT"
+    assert run.data.tags["mlflow.project.entryPoint"] == "main"
     (version,) = store.client.search_model_versions("name = 'iris-make'")
     assert version.run_id == run.info.run_id
+    with store.active():
+        assert mlflow.sklearn.load_model(version.source).get_params()["C"] == 2.0
 # fmt: on

@@ -26,17 +26,26 @@ class Check:
     replays: int
     env: dict[str, str]
     needs_stack: bool = False  # replayed against a stack started for the test (lesson 11)
+    last_in_shell: bool = False  # its last replay pastes the printed commands into bash
 
 
 CHECKS: dict[str, Check] = {}
 
 
-def check(number: str, *, replays: int = 1, needs_stack: bool = False, **env: str) -> Callable:
-    """Register the check of lesson ``number``, replayed ``replays`` times with ``env``."""
+def check(
+    number: str,
+    *,
+    replays: int = 1,
+    needs_stack: bool = False,
+    last_in_shell: bool = False,
+    **env: str,
+) -> Callable:
+    """Register the check of lesson ``number``, replayed ``replays`` times with ``env``;
+    ``last_in_shell``: the last replay runs the lesson's printed commands in bash."""
 
     def register(function: Callable[[Lesson], None]) -> Callable[[Lesson], None]:
         assert number not in CHECKS, f"lesson {number} has two checks"
-        CHECKS[number] = Check(function, replays, env, needs_stack)
+        CHECKS[number] = Check(function, replays, env, needs_stack, last_in_shell)
         return function
 
     return register

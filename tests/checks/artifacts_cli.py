@@ -48,7 +48,9 @@ def option(command: list[str], name: str) -> str:
     return command[command.index(name) + 1]
 
 
-@check("28")
+# Two replays, the second in a shell: every command the lesson printed, pasted into bash as
+# a learner would, must have the same effects as the first replay's, run in-process.
+@check("28", replays=2, last_in_shell=True)
 def artifacts_cli(lesson: Lesson) -> None:
     runs = lesson.store.runs(EXPERIMENT)
     assert [r.info.run_name for r in runs] == ["artifacts-cli"] * len(lesson.outputs)

@@ -57,8 +57,9 @@ def reference(C: float) -> LogisticRegression:
 
 
 # Two replays: gc must free both scratch names for the second run, which creates, renames,
-# deletes, restores and purges them again; each replay's restored run is checked.
-@check("29", replays=2)
+# deletes, restores and purges them again; each replay's restored run is checked. The second
+# pastes every printed command into bash, as a learner would: the same effects must follow.
+@check("29", replays=2, last_in_shell=True)
 def experiments_runs_cli(lesson: Lesson) -> None:
     store, client = lesson.store, lesson.store.client
     experiment_id = store.experiment(EXPERIMENT).experiment_id
