@@ -57,8 +57,15 @@ def main() -> str:
         fig = Figure(figsize=(5, 4))
         ax = fig.subplots()
         matrix = confusion_matrix(y_test, y_pred, labels=course.SPECIES)
-        sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", ax=ax,
-                    xticklabels=course.SPECIES, yticklabels=course.SPECIES)  # fmt: skip
+        sns.heatmap(
+            matrix,
+            annot=True,
+            fmt="d",
+            cmap="Blues",
+            ax=ax,
+            xticklabels=course.SPECIES,
+            yticklabels=course.SPECIES,
+        )
         ax.set(title="Confusion matrix (test split)", xlabel="Predicted", ylabel="True")
         ax.tick_params(axis="y", rotation=0)
         fig.tight_layout()

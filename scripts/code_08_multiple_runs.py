@@ -58,9 +58,12 @@ def main() -> str:
         children = mlflow.search_runs(
             experiment_ids=[experiment_id],
             filter_string=f"tags.mlflow.parentRunId = '{parent.info.run_id}'",
-            order_by=["metrics.cv_accuracy DESC", "metrics.test_accuracy DESC",
-                      "attributes.start_time ASC"],
-        )  # fmt: skip
+            order_by=[
+                "metrics.cv_accuracy DESC",
+                "metrics.test_accuracy DESC",
+                "attributes.start_time ASC",
+            ],
+        )
         best = children.iloc[0]
         mlflow.set_tag("best_run_id", best["run_id"])
         mlflow.log_metric("best_cv_accuracy", best["metrics.cv_accuracy"])
@@ -68,10 +71,15 @@ def main() -> str:
         # 4. One picture of the whole comparison, kept locally and with the parent run.
         fig = Figure(figsize=(7, 4.5))
         ax = fig.subplots()
-        sns.barplot(children, y="tags.mlflow.runName", x="metrics.cv_accuracy",
-                    hue="params.model", ax=ax)  # fmt: skip
-        ax.set(title="Cross-validated accuracy per configuration", xlim=(0.8, 1.0),
-               xlabel="CV accuracy (5 folds)", ylabel="")  # fmt: skip
+        sns.barplot(
+            children, y="tags.mlflow.runName", x="metrics.cv_accuracy", hue="params.model", ax=ax
+        )
+        ax.set(
+            title="Cross-validated accuracy per configuration",
+            xlim=(0.8, 1.0),
+            xlabel="CV accuracy (5 folds)",
+            ylabel="",
+        )
         ax.legend(title="model", loc="lower right")
         fig.tight_layout()
         CHART_PNG.parent.mkdir(exist_ok=True)
@@ -79,8 +87,11 @@ def main() -> str:
         mlflow.log_artifact(str(CHART_PNG), artifact_path="plots")
 
     print(f"parent run:  {parent.info.run_id} with {len(children)} child runs")
-    print(children[["tags.mlflow.runName", "metrics.cv_accuracy", "metrics.test_accuracy"]]
-          .to_string(index=False))  # fmt: skip
+    print(
+        children[["tags.mlflow.runName", "metrics.cv_accuracy", "metrics.test_accuracy"]].to_string(
+            index=False
+        )
+    )
     print(f"best:        {best['tags.mlflow.runName']} (run {best['run_id']})")
     print(f"  cv {best['metrics.cv_accuracy']:.3f}, test {best['metrics.test_accuracy']:.3f}")
     print(f"chart:       {CHART_PNG}")

@@ -46,8 +46,9 @@ def main() -> dict[str, str]:
     for family, make_model in FAMILIES.items():
         with mlflow.start_run(run_name=family):
             accuracy = make_model().fit(X_train, y_train).score(X_test, y_test)
-            mlflow.log_params({"model": family, "validation": "holdout",
-                               "test_size": course.TEST_SIZE})  # fmt: skip
+            mlflow.log_params(
+                {"model": family, "validation": "holdout", "test_size": course.TEST_SIZE}
+            )
             mlflow.log_metric("accuracy", accuracy)
 
     # 2. Switch: from here on, runs land in the k-fold experiment. Different metrics
@@ -55,8 +56,9 @@ def main() -> dict[str, str]:
     mlflow.set_experiment(experiment_id=experiments["kfold"])
     for family, make_model in FAMILIES.items():
         with mlflow.start_run(run_name=family):
-            scores = cross_val_score(make_model(), frame[course.FEATURES], frame[course.TARGET],
-                                     cv=folds)  # fmt: skip
+            scores = cross_val_score(
+                make_model(), frame[course.FEATURES], frame[course.TARGET], cv=folds
+            )
             mlflow.log_params({"model": family, "validation": "kfold", "n_splits": N_SPLITS})
             mlflow.log_metrics({"accuracy_mean": scores.mean(), "accuracy_std": scores.std()})
 
@@ -66,9 +68,11 @@ def main() -> dict[str, str]:
             experiment_ids=[experiments[strategy]], order_by=[f"metrics.{metric} DESC"]
         )
         best = runs.iloc[0]
-        print(f"{strategy:<8} experiment {experiments[strategy]}: {len(runs)} runs "
-              f"(grows per replay), best {best['params.model']} "
-              f"{metric}={best[f'metrics.{metric}']:.3f}")  # fmt: skip
+        print(
+            f"{strategy:<8} experiment {experiments[strategy]}: {len(runs)} runs "
+            f"(grows per replay), best {best['params.model']} "
+            f"{metric}={best[f'metrics.{metric}']:.3f}"
+        )
     print(f"UI:      make ui → experiments {HOLDOUT_EXPERIMENT} and {KFOLD_EXPERIMENT}")
     return experiments
 

@@ -32,8 +32,11 @@ REGISTERED = "iris-production"
 
 def main() -> str:
     # 1. Fail in seconds if the stack is down: MLflow's client would retry for minutes.
-    course.check_server(course.STACK_TRACKING_URI, "The production stack is not running: "
-                        "start it with `make stack-up` (then `make stack-status`).")  # fmt: skip
+    course.check_server(
+        course.STACK_TRACKING_URI,
+        "The production stack is not running: "
+        "start it with `make stack-up` (then `make stack-status`).",
+    )
     mlflow.set_tracking_uri(course.STACK_TRACKING_URI)
     mlflow.set_experiment(experiment_id=course.get_or_create_experiment(EXPERIMENT))
     X_train, X_test, y_train, y_test = course.load_iris_split()
@@ -47,9 +50,11 @@ def main() -> str:
         mlflow.log_metric("accuracy", model.score(X_test, y_test))
         mlflow.log_text("logged through the tracking server\n", "notes/where.txt")
         info = mlflow.sklearn.log_model(
-            model, name="model", registered_model_name=REGISTERED,
+            model,
+            name="model",
+            registered_model_name=REGISTERED,
             pip_requirements=mlflow.sklearn.get_default_pip_requirements(include_skops=True),
-        )  # fmt: skip
+        )
     client = mlflow.MlflowClient()
     client.set_registered_model_alias(REGISTERED, "champion", info.registered_model_version)
 
@@ -58,13 +63,19 @@ def main() -> str:
     with psycopg2.connect(dsn) as db, db.cursor() as cursor:
         cursor.execute("SELECT name, status FROM runs WHERE run_uuid = %s", (run.info.run_id,))
         run_row = cursor.fetchone()
-        cursor.execute("SELECT version, source FROM model_versions WHERE name = %s "
-                       "ORDER BY version DESC LIMIT 1", (REGISTERED,))  # fmt: skip
+        cursor.execute(
+            "SELECT version, source FROM model_versions WHERE name = %s "
+            "ORDER BY version DESC LIMIT 1",
+            (REGISTERED,),
+        )
         version_row = cursor.fetchone()
     # ...and the files: objects in the bucket, the model's among them.
-    s3 = boto3.client("s3", endpoint_url=course.STACK_S3_ENDPOINT,
-                      aws_access_key_id=course.STACK_S3_KEY,
-                      aws_secret_access_key=course.STACK_S3_SECRET)  # fmt: skip
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=course.STACK_S3_ENDPOINT,
+        aws_access_key_id=course.STACK_S3_KEY,
+        aws_secret_access_key=course.STACK_S3_SECRET,
+    )
     listing = s3.list_objects_v2(Bucket=course.STACK_BUCKET)
     keys = [o["Key"] for o in listing.get("Contents", [])]
     mine = [k for k in keys if run.info.run_id in k or info.model_id in k]
@@ -86,8 +97,10 @@ def main() -> str:
     print(f"s3 objects:  {len(mine)} of this run and model in s3://{course.STACK_BUCKET}, e.g.")
     for key in sorted(mine)[:4]:
         print(f"               {key}")
-    print(f"direct run:  {direct_run.info.run_id} → {direct_run.info.artifact_uri} "
-          f"({direct_keys.get('KeyCount', 0)} objects under direct/)")  # fmt: skip
+    print(
+        f"direct run:  {direct_run.info.run_id} → {direct_run.info.artifact_uri} "
+        f"({direct_keys.get('KeyCount', 0)} objects under direct/)"
+    )
     print(f"UI:          {course.STACK_TRACKING_URI} → experiment {EXPERIMENT}")
     return run.info.run_id
 

@@ -49,13 +49,17 @@ def main() -> str:
         on_frame = LogisticRegression(max_iter=200, random_state=course.RANDOM_STATE)
         on_array = LogisticRegression(max_iter=200, random_state=course.RANDOM_STATE)
         columns_info = mlflow.sklearn.log_model(
-            on_frame.fit(X_train, y_train), name="columns",
-            signature=COLUMNS_SIGNATURE, pip_requirements=requirements,
-        )  # fmt: skip
+            on_frame.fit(X_train, y_train),
+            name="columns",
+            signature=COLUMNS_SIGNATURE,
+            pip_requirements=requirements,
+        )
         tensor_info = mlflow.sklearn.log_model(
-            on_array.fit(X_train.to_numpy(), y_train), name="tensor",
-            signature=TENSOR_SIGNATURE, pip_requirements=requirements,
-        )  # fmt: skip
+            on_array.fit(X_train.to_numpy(), y_train),
+            name="tensor",
+            signature=TENSOR_SIGNATURE,
+            pip_requirements=requirements,
+        )
 
         # 2. pyfunc checks every input against the signature before the model sees it.
         columns = mlflow.pyfunc.load_model(columns_info.model_uri)

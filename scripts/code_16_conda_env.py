@@ -69,8 +69,10 @@ def main() -> str:
     print(f"run id:      {run.info.run_id}")
     print(f"model:       {model_info.model_uri}")
     print("files:       conda.yaml, python_env.yaml, requirements.txt, beside MLmodel")
-    print(f"python:      conda.yaml {stored_conda['dependencies'][0]}, "
-          f"python_env.yaml {python_env['python']}")  # fmt: skip
+    print(
+        f"python:      conda.yaml {stored_conda['dependencies'][0]}, "
+        f"python_env.yaml {python_env['python']}"
+    )
     print(f"  {'package':<14}{'model':<10}{'requirements.txt':<18}installed")
     for name, version in stored.items():
         repo = pins.get(name, "(not pinned)")

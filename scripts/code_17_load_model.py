@@ -60,8 +60,10 @@ def main() -> str:
                 match = bool(np.array_equal(loaded.predict(X_test), expected))
                 all_match &= match
                 mlflow.log_metric(f"load_seconds_{flavor}_{scheme}", seconds)
-                print(f"{flavor:8} {uri:46} {type(loaded).__name__:18} "
-                      f"{seconds * 1000:6.1f} ms  same predictions: {match}")  # fmt: skip
+                print(
+                    f"{flavor:8} {uri:46} {type(loaded).__name__:18} "
+                    f"{seconds * 1000:6.1f} ms  same predictions: {match}"
+                )
 
         # 4. The native flavour is the estimator itself: everything scikit-learn offers.
         native = mlflow.sklearn.load_model(uris["models"])

@@ -48,8 +48,16 @@ def per_class_report(eval_df: pd.DataFrame, builtin_metrics: dict, artifacts_dir
         truth, predicted, labels=course.SPECIES, zero_division=0
     )
     errors = [int(((truth == name) & (predicted != name)).sum()) for name in course.SPECIES]
-    table = pd.DataFrame({"species": course.SPECIES, "precision": precision, "recall": recall,
-                          "f1": f1, "support": support, "errors": errors})  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "species": course.SPECIES,
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": support,
+            "errors": errors,
+        }
+    )
     csv_path = Path(artifacts_dir) / "classification_report.csv"
     table.to_csv(csv_path, index=False)
 

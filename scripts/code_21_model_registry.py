@@ -83,8 +83,10 @@ def main() -> str:
     # 4. Load by alias: the registry resolves it to a version, the version to a model.
     model = mlflow.pyfunc.load_model(f"models:/{NAME}@{CHAMPION}")
     _, X_test, _, _ = course.load_iris_split()
-    print(f"versions:    {first.version} logreg-C0.01 (accuracy {weak_accuracy:.3f}), "
-          f"{second.version} logreg-C1 (accuracy {logreg_accuracy:.3f})")  # fmt: skip
+    print(
+        f"versions:    {first.version} logreg-C0.01 (accuracy {weak_accuracy:.3f}), "
+        f"{second.version} logreg-C1 (accuracy {logreg_accuracy:.3f})"
+    )
     print(f"promoted:    @{CHAMPION} → version {champion.version} (source {champion.source})")
     print(f"aliases:     {client.get_registered_model(NAME).aliases}")
     print(f"predicts:    models:/{NAME}@{CHAMPION} → {list(model.predict(X_test.head(3)))}")

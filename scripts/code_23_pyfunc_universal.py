@@ -76,14 +76,20 @@ def main() -> str:
             estimator.fit(X_train, y_train)
             labels = pd.Series(estimator.predict(X_train), name=course.TARGET)
             info = mlflow.sklearn.log_model(
-                estimator, name=name, signature=infer_signature(X_train, labels),
-                input_example=X_train.head(3), pip_requirements=sklearn_pins,
-            )  # fmt: skip
+                estimator,
+                name=name,
+                signature=infer_signature(X_train, labels),
+                input_example=X_train.head(3),
+                pip_requirements=sklearn_pins,
+            )
             uris[name] = info.model_uri
         info = mlflow.pyfunc.log_model(
-            name="petal-rule", python_model=MODEL_FILE, input_example=X_train.head(3),
-            code_paths=[str(course.SCRIPTS_DIR / "course.py")], pip_requirements=rule_pins,
-        )  # fmt: skip
+            name="petal-rule",
+            python_model=MODEL_FILE,
+            input_example=X_train.head(3),
+            code_paths=[str(course.SCRIPTS_DIR / "course.py")],
+            pip_requirements=rule_pins,
+        )
         uris["petal-rule"] = info.model_uri
 
         # 3. One loader, one call, for all of them: the caller never needs to know which
@@ -102,8 +108,10 @@ def main() -> str:
                 "predictions": predictions,
             }
             accuracy = np.mean(np.array(predictions) == y_test.to_numpy())
-            print(f"{name:13} {'+'.join(flavors):24} {describe(signature):27} {accuracy:<9.3f} "
-                  f"{predictions[:SHOWN]}")  # fmt: skip
+            print(
+                f"{name:13} {'+'.join(flavors):24} {describe(signature):27} {accuracy:<9.3f} "
+                f"{predictions[:SHOWN]}"
+            )
 
         # 4. Keep the answers with the run: the same test rows, one list per model.
         mlflow.log_dict(table, "predictions.json")

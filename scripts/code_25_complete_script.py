@@ -53,8 +53,9 @@ def prepare() -> tuple[tuple[pd.DataFrame, ...], mlflow.data.Dataset]:
 
 
 def train(args: argparse.Namespace, X_train: pd.DataFrame, y_train: pd.Series):
-    model = LogisticRegression(C=args.C, max_iter=args.max_iter, solver=args.solver,
-                               random_state=course.RANDOM_STATE)  # fmt: skip
+    model = LogisticRegression(
+        C=args.C, max_iter=args.max_iter, solver=args.solver, random_state=course.RANDOM_STATE
+    )
     return model.fit(X_train, y_train)
 
 
@@ -62,12 +63,23 @@ def evaluate(model, X_test: pd.DataFrame, y_test: pd.Series) -> tuple[dict, pd.S
     """Scores on the held-out split, and its confusion matrix drawn in plots/."""
     y_pred = pd.Series(model.predict(X_test), index=X_test.index, name=course.TARGET)
     precision, recall, f1, _ = precision_recall_fscore_support(y_test, y_pred, average="macro")
-    metrics = {"accuracy": accuracy_score(y_test, y_pred), "f1_macro": f1,
-               "precision_macro": precision, "recall_macro": recall}  # fmt: skip
+    metrics = {
+        "accuracy": accuracy_score(y_test, y_pred),
+        "f1_macro": f1,
+        "precision_macro": precision,
+        "recall_macro": recall,
+    }
     ax = Figure(figsize=(5, 4), layout="tight").subplots()
     matrix = confusion_matrix(y_test, y_pred, labels=course.SPECIES)
-    sns.heatmap(matrix, annot=True, fmt="d", cmap="Blues", ax=ax, xticklabels=course.SPECIES,
-                yticklabels=course.SPECIES)  # fmt: skip
+    sns.heatmap(
+        matrix,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        ax=ax,
+        xticklabels=course.SPECIES,
+        yticklabels=course.SPECIES,
+    )
     ax.set(title="Confusion matrix (test split)", xlabel="Predicted", ylabel="True")
     CONFUSION_PNG.parent.mkdir(exist_ok=True)
     ax.figure.savefig(CONFUSION_PNG, dpi=100)
@@ -84,12 +96,17 @@ def main(argv: list[str] | None = None) -> str:
         # 2. What reproduces the run, stated before training: the options, the data (its
         #    digest is its version), the model family. Under `mlflow run` (lesson 26) the
         #    options are logged already, as typed (C=1); a param cannot change: log the rest.
-        params = {"C": args.C, "max_iter": args.max_iter, "solver": args.solver,
-                  "random_state": course.RANDOM_STATE}  # fmt: skip
+        params = {
+            "C": args.C,
+            "max_iter": args.max_iter,
+            "solver": args.solver,
+            "random_state": course.RANDOM_STATE,
+        }
         mlflow.log_params({k: v for k, v in params.items() if k not in run.data.params})
         mlflow.log_input(dataset, context="training")
-        mlflow.set_tags({"dataset": "iris", "dataset_version": dataset.digest,
-                         "model_family": "linear"})  # fmt: skip
+        mlflow.set_tags(
+            {"dataset": "iris", "dataset_version": dataset.digest, "model_family": "linear"}
+        )
 
         # 3. Held-out scores to compare runs; the figure shows which species get mixed up.
         model = train(args, X_train, y_train)
@@ -100,10 +117,13 @@ def main(argv: list[str] | None = None) -> str:
         # 4. The model with its contract, registered in the same call: each run adds a
         #    version. MLflow 3: name= replaces artifact_path=; the source is the LoggedModel.
         model_info = mlflow.sklearn.log_model(
-            model, name="model", signature=infer_signature(X_test, y_pred),
-            input_example=X_test.head(3), registered_model_name=args.registered_model,
+            model,
+            name="model",
+            signature=infer_signature(X_test, y_pred),
+            input_example=X_test.head(3),
+            registered_model_name=args.registered_model,
             pip_requirements=mlflow.sklearn.get_default_pip_requirements(include_skops=True),
-        )  # fmt: skip
+        )
 
     print(f"run id:      {run.info.run_id}")
     print(f"params:      C={args.C} max_iter={args.max_iter} solver={args.solver}")

@@ -48,13 +48,17 @@ BAD_VALUE = {"C": "abc"}  # MLflow does not check `type: float`; the script's ar
 def launch(entry_point: str, parameters: dict, experiment_id: str) -> str:
     """Run one entry point as a project run; print the terminal's equivalent first."""
     options = [word for k, v in parameters.items() for word in ("-P", f"{k}={v}")]
-    command = ["mlflow", "run", str(PROJECT), "-e", entry_point, *options,
-               "--experiment-name", EXPERIMENT, "--env-manager", "local"]  # fmt: skip
+    command = ["mlflow", "run", str(PROJECT), "-e", entry_point, *options]
+    command += ["--experiment-name", EXPERIMENT, "--env-manager", "local"]
     print(f"$ {shlex.join(command)}", flush=True)
     submitted = mlflow.projects.run(
-        uri=str(PROJECT), entry_point=entry_point, parameters=parameters,
-        env_manager="local", experiment_id=experiment_id, synchronous=True,
-    )  # fmt: skip
+        uri=str(PROJECT),
+        entry_point=entry_point,
+        parameters=parameters,
+        env_manager="local",
+        experiment_id=experiment_id,
+        synchronous=True,
+    )
     return submitted.run_id
 
 
@@ -84,9 +88,13 @@ def main() -> list[str]:
         launch("main", BAD_VALUE, experiment_id)
     except ExecutionException as error:
         print(f"refused:     C=abc → ExecutionException: {error}")
-    (failed,) = mlflow.search_runs([experiment_id], filter_string="params.C = 'abc'",
-                                   order_by=["attributes.start_time DESC"], max_results=1,
-                                   output_format="list")  # fmt: skip
+    (failed,) = mlflow.search_runs(
+        [experiment_id],
+        filter_string="params.C = 'abc'",
+        order_by=["attributes.start_time DESC"],
+        max_results=1,
+        output_format="list",
+    )
     assert failed.info.status == "FAILED", failed.info.status
     run_ids.append(failed.info.run_id)
 
@@ -97,8 +105,10 @@ def main() -> list[str]:
         run = client.get_run(run_id)
         tags = run.data.tags
         params = " ".join(f"{k}={v}" for k, v in sorted(run.data.params.items()))
-        print(f"  {run_id}  {tags['mlflow.project.entryPoint']:<14} {run.info.status:<8} "
-              f"source.type={tags['mlflow.source.type']}  {params or '(no params)'}")  # fmt: skip
+        print(
+            f"  {run_id}  {tags['mlflow.project.entryPoint']:<14} {run.info.status:<8} "
+            f"source.type={tags['mlflow.source.type']}  {params or '(no params)'}"
+        )
     versions = client.search_model_versions(f"name = '{REGISTERED_MODEL}'")
     print(f"registered:  {REGISTERED_MODEL} has {len(versions)} versions (grows with each replay)")
     print(f"UI:          make ui → experiment {EXPERIMENT}; Models → {REGISTERED_MODEL}")

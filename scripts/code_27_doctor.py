@@ -76,9 +76,11 @@ def main() -> str:
     #    URI:" line (postgresql://user:password@... is printed as is). So the report is
     #    searched for every secret of this environment before it is kept anywhere.
     if found := leaks(report, dict(os.environ)):
-        sys.exit(f"error: the doctor report shows the value of {', '.join(found)}, so it was "
-                 f"neither logged nor printed. Keep credentials out of URIs (use "
-                 f"MLFLOW_TRACKING_USERNAME/_PASSWORD, or ~/.pgpass for PostgreSQL).")  # fmt: skip
+        sys.exit(
+            f"error: the doctor report shows the value of {', '.join(found)}, so it was "
+            f"neither logged nor printed. Keep credentials out of URIs (use "
+            f"MLFLOW_TRACKING_USERNAME/_PASSWORD, or ~/.pgpass for PostgreSQL)."
+        )
     info = parse_report(report)
     version = info["MLflow version"]
     variables = info.get("MLflow environment variables", {})  # absent when none is set
@@ -88,9 +90,14 @@ def main() -> str:
     course.use_experiment(EXPERIMENT)
     with mlflow.start_run(run_name="doctor") as run:
         mlflow.log_text(report, REPORT)
-        mlflow.set_tags({"mlflow_version": version, "python_version": info["Python version"],
-                         "server_mlflow_version": server or "none",
-                         "mlflow_env_vars": " ".join(sorted(variables))})  # fmt: skip
+        mlflow.set_tags(
+            {
+                "mlflow_version": version,
+                "python_version": info["Python version"],
+                "server_mlflow_version": server or "none",
+                "mlflow_env_vars": " ".join(sorted(variables)),
+            }
+        )
 
     # 4. Read it as a reviewer would: do the versions agree, where does it log, what did
     #    the shell set. A mismatch here explains many "works on my machine" errors.

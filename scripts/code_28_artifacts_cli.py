@@ -59,8 +59,9 @@ def main() -> str:
         model = LogisticRegression(max_iter=200, random_state=course.RANDOM_STATE)
         accuracy = model.fit(X_train, y_train).score(X_test, y_test)
         mlflow.log_metric("accuracy", accuracy)
-        mlflow.log_dict({"model": "LogisticRegression", "accuracy": accuracy,
-                         "test_rows": len(X_test)}, REPORT)  # fmt: skip
+        mlflow.log_dict(
+            {"model": "LogisticRegression", "accuracy": accuracy, "test_rows": len(X_test)}, REPORT
+        )
         mlflow.log_text(X_train.assign(species=y_train).to_csv(index=False), f"{DATA}/train.csv")
         mlflow.log_text(X_test.assign(species=y_test).to_csv(index=False), f"{DATA}/test.csv")
     run_id = run.info.run_id
@@ -75,8 +76,8 @@ def main() -> str:
         # 3. Edit a copy you placed: without --dst-path it lands in a new /tmp folder nobody
         #    deletes, and a whole run (no --artifact-path) on a local store is not copied at
         #    all: the CLI answers with the store's own folder, where an edit rewrites the run.
-        out = course.mlflow_cli("artifacts", "download", "--run-id", run_id,
-                                "--artifact-path", REPORT, "--dst-path", dst)  # fmt: skip
+        where = ["--artifact-path", REPORT, "--dst-path", dst]
+        out = course.mlflow_cli("artifacts", "download", "--run-id", run_id, *where)
         print(f"  → {out.strip()}")  # the CLI's answer: where the copy is
         report = json.loads(Path(out.strip()).read_text(encoding="utf-8"))
         report["review"] = REVIEW
@@ -85,13 +86,14 @@ def main() -> str:
         changed.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         # The CLI takes the file as it is: a missing one fails (and a local store keeps
         # an empty folder for it), so check what you log first (lesson 22).
-        course.mlflow_cli("artifacts", "log-artifact", "--local-file", str(changed),
-                          "--run-id", run_id, "--artifact-path", REVIEWED)  # fmt: skip
+        where = ["--run-id", run_id, "--artifact-path", REVIEWED]
+        course.mlflow_cli("artifacts", "log-artifact", "--local-file", str(changed), *where)
 
         # 4. Archive = one file to keep or hand over, and a checksum to trust it later
         #    (`sha256sum -c SHA256SUMS` once downloaded). The runs:/ URI names the same folder.
-        out = course.mlflow_cli("artifacts", "download", "--artifact-uri",
-                                f"runs:/{run_id}/{DATA}", "--dst-path", dst)  # fmt: skip
+        out = course.mlflow_cli(
+            "artifacts", "download", "--artifact-uri", f"runs:/{run_id}/{DATA}", "--dst-path", dst
+        )
         print(f"  → {out.strip()}")
         packed = scratch / ARCHIVE
         packed.mkdir()
@@ -99,8 +101,8 @@ def main() -> str:
         digest = hashlib.sha256(zip_file.read_bytes()).hexdigest()
         (packed / "SHA256SUMS").write_text(f"{digest}  {zip_file.name}\n", encoding="utf-8")
         # log-artifacts logs a folder's files; on a missing folder it logs nothing and exits 0.
-        course.mlflow_cli("artifacts", "log-artifacts", "--local-dir", str(packed),
-                          "--run-id", run_id, "--artifact-path", ARCHIVE)  # fmt: skip
+        where = ["--run-id", run_id, "--artifact-path", ARCHIVE]
+        course.mlflow_cli("artifacts", "log-artifacts", "--local-dir", str(packed), *where)
 
     client = mlflow.MlflowClient()
     top = [entry.path for entry in client.list_artifacts(run_id)]

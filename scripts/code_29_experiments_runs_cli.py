@@ -55,8 +55,9 @@ def scratch_experiment(client: mlflow.MlflowClient) -> str:
             if old.lifecycle_stage == "deleted":
                 course.mlflow_cli("experiments", "restore", "-x", old.experiment_id)
             if name != SCRATCH:
-                course.mlflow_cli("experiments", "rename", "-x", old.experiment_id,
-                                  "--new-name", SCRATCH)  # fmt: skip
+                course.mlflow_cli(
+                    "experiments", "rename", "-x", old.experiment_id, "--new-name", SCRATCH
+                )
             return old.experiment_id
     location = course.artifact_location(SCRATCH)  # else: the CLI's cwd/mlruns, or the server's
     args = ["--artifact-location", location] if location else []
@@ -110,9 +111,11 @@ def main() -> None:
         print(course.mlflow_cli("gc", "--backend-store-uri", backend, *ids).rstrip())
         print(f"purged:      {SCRATCH} and {RENAMED} are free names again")
     else:
-        print(f"gc:          skipped: {course.tracking_uri()} is a server, gc needs its database. "
-              f"On its machine: mlflow gc --backend-store-uri <its store> {' '.join(ids)}  "
-              f"(until then all stay deleted; the next replay restores {RENAMED})")  # fmt: skip
+        print(
+            f"gc:          skipped: {course.tracking_uri()} is a server, gc needs its database. "
+            f"On its machine: mlflow gc --backend-store-uri <its store> {' '.join(ids)}  "
+            f"(until then all stay deleted; the next replay restores {RENAMED})"
+        )
     print(f"UI:          make ui → experiment {EXPERIMENT} (runs logreg-C{KEPT}, logreg-C100.0)")
 
 

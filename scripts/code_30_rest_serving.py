@@ -50,9 +50,11 @@ def main() -> str:
     # 1. Its own port, checked first: a taken port would otherwise fail deep in uvicorn.
     port = int(os.environ.get(PORT_ENV) or course.free_port())
     if not course.port_is_free(port):
-        sys.exit(f"error: port {port} on {course.LOOPBACK} is already in use ({PORT_ENV}), so "
-                 f"the model server cannot start there. Stop what listens on it, or unset "
-                 f"{PORT_ENV} to let the lesson pick a free port.")  # fmt: skip
+        sys.exit(
+            f"error: port {port} on {course.LOOPBACK} is already in use ({PORT_ENV}), so "
+            f"the model server cannot start there. Stop what listens on it, or unset "
+            f"{PORT_ENV} to let the lesson pick a free port."
+        )
     url = f"http://{course.LOOPBACK}:{port}"
     course.use_experiment(EXPERIMENT)
     model_uri = os.environ.get(MODEL_ENV) or course.champion_uri()
@@ -61,8 +63,8 @@ def main() -> str:
     # 2. --env-manager local: serve from this environment (the default builds a virtualenv
     #    from the model's requirements). The server runs `uvicorn` and must find this
     #    environment's, and the same store: both go through its environment.
-    command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri, "--port",
-               str(port), "--host", course.LOOPBACK, "--env-manager", "local"]  # fmt: skip
+    command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri]
+    command += ["--port", str(port), "--host", course.LOOPBACK, "--env-manager", "local"]
     env = course.venv_env(MLFLOW_TRACKING_URI=mlflow.get_tracking_uri())
     print(f"serving:     {model_uri} at {url}")
 
@@ -97,8 +99,10 @@ def main() -> str:
     # 5. Keep the exchange with the run: what was asked, what the server answered.
     with mlflow.start_run(run_name="rest-requests") as run:
         mlflow.log_params({"model_uri": model_uri, "rows": ROWS})
-        mlflow.log_dict({"rows": rows.to_dict(orient="split", index=False),
-                         "responses": responses}, "responses.json")  # fmt: skip
+        mlflow.log_dict(
+            {"rows": rows.to_dict(orient="split", index=False), "responses": responses},
+            "responses.json",
+        )
     print(f"run id:      {run.info.run_id}")
     print(f"UI:          make ui → experiment {EXPERIMENT} → run 'rest-requests' → Artifacts")
     return run.info.run_id
