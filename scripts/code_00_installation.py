@@ -4,11 +4,18 @@ What you learn
   * check that every package of requirements.txt is installed, at its pinned version
     (importlib.metadata, before importing anything heavy)
   * where MLflow will write:            mlflow.get_tracking_uri()
+    MLflow 3.17's order: mlflow.set_tracking_uri(...), else $MLFLOW_TRACKING_URI, else
+    ./mlruns if it already holds experiments (MLflow 2's file store, which 3.17 then refuses
+    without MLFLOW_ALLOW_FILE_STORE=true), else sqlite:///mlflow.db, both in the *current*
+    directory. The course calls set_tracking_uri with $MLFLOW_TRACKING_URI or
+    <repo>/mlflow.db: the same store from any directory.
   * the store works: one run logged     mlflow.start_run / mlflow.log_params
   * how to browse it:                   make ui  (or: mlflow server --backend-store-uri ...)
 
 Run:  python scripts/code_00_installation.py   (or: make run N=00)
-UI:   experiment 00-installation → run "installation-check" → Parameters (the versions)
+UI:   at the top of the sidebar, switch GenAI | Model training to Model training (MLflow
+      3.17 opens on GenAI); then Experiments → 00-installation → run "installation-check"
+      → Parameters (the versions)
 Next: code_01_first_experiment.py
 """
 
@@ -47,8 +54,10 @@ def main() -> str:
     for line in different:  # works, but not what the course was tested with
         print(f"warning: {line}; run `{INSTALL_HINT}` to match the course")
 
-    # 2. Only now import MLflow. Without MLFLOW_TRACKING_URI, MLflow 3 would use
-    #    sqlite:///mlflow.db in the *current* directory; the course pins it to the repository.
+    # 2. Only now import MLflow. Left to itself it would write in the *current* directory:
+    #    into ./mlruns if that folder already holds experiments (then refused: the file store
+    #    needs MLFLOW_ALLOW_FILE_STORE=true), else into ./mlflow.db.
+    #    course.use_experiment() calls mlflow.set_tracking_uri() to pin the course's store.
     import mlflow
 
     course.use_experiment(EXPERIMENT)
@@ -60,7 +69,7 @@ def main() -> str:
     print(f"run id:       {run.info.run_id} (experiment {EXPERIMENT})")
 
     # 4. The store is a database file; the UI is a web server reading it.
-    print("open the UI:  make ui   → http://127.0.0.1:5000")
+    print("open the UI:  make ui   → http://127.0.0.1:5000, sidebar switch → Model training")
     print(f"  or:         mlflow ui --backend-store-uri {mlflow.get_tracking_uri()} --port 5000")
     print("team server:  mlflow server --host 127.0.0.1 --port 5000   (lesson 03 starts one)")
     return run.info.run_id

@@ -4,6 +4,8 @@ What you learn
   * open a run:                  with mlflow.start_run(run_name=...) as run
   * log by hand:                 mlflow.log_param / mlflow.log_metric
   * log a scikit-learn model:    mlflow.sklearn.log_model(model, name="model")
+  * say what it needs to run:    pip_requirements=mlflow.sklearn.get_default_pip_requirements(...)
+    (without it MLflow infers the list by reloading the model in a subprocess: slower)
   * a logged model has its own id and URI: models:/m-...  (model_info.model_uri)
 
 Run:  python scripts/code_01_first_experiment.py   (or: make run N=01)
@@ -37,8 +39,12 @@ def main() -> str:
         mlflow.log_metric("accuracy", accuracy)
 
         # 3. MLflow 3: `name=` replaces the old `artifact_path=` (deprecated). The model is a
-        #    LoggedModel of its own, linked to this run. Pinning its requirements skips a
-        #    3-second inference step (lesson 16 covers model environments).
+        #    LoggedModel of its own, linked to this run. pip_requirements= is the list a
+        #    server will install to run it. Left out, MLflow infers it: it reloads the saved
+        #    model in a subprocess and pins the packages imported meanwhile (~5 s per model
+        #    here, and a warning if that fails). Given, nothing is inferred: scikit-learn and
+        #    skops (the default format), pinned to the installed versions; MLflow adds mlflow
+        #    itself. Lesson 16 covers model environments.
         model_info = mlflow.sklearn.log_model(
             model,
             name="model",

@@ -2,7 +2,9 @@
 
 What you learn
   * where MLflow writes, in order:  mlflow.set_tracking_uri(...) > $MLFLOW_TRACKING_URI
-                                     > sqlite:///mlflow.db in the *current* directory
+        > ./mlruns, only if it already holds experiments (MLflow 2's file store; 3.17 then
+          refuses to open it without MLFLOW_ALLOW_FILE_STORE=true)
+        > sqlite:///mlflow.db; both of the last two in the *current* directory
   * alone: a SQLite file;  as a team: a tracking server, `mlflow server`, over HTTP
   * the same logging code against both: only the URI changes   mlflow.get_tracking_uri()
   * a server that proxies artifacts: experiments get mlflow-artifacts:/ locations
@@ -62,13 +64,7 @@ def main() -> str:
 
     # 3. As a team: one `mlflow server` in front of the store. It owns the database and,
     #    with --artifacts-destination, stores artifacts for clients that cannot reach disk.
-    port = int(os.environ.get(PORT_ENV) or course.free_port())
-    if not course.port_is_free(port):
-        sys.exit(
-            f"error: port {port} on {course.LOOPBACK} is already in use ({PORT_ENV}={port}), "
-            f"so the lesson cannot start its mlflow server there. Stop what listens on it "
-            f"(`lsof -i :{port}`), or unset {PORT_ENV} to let the lesson pick a free port."
-        )
+    port = course.lesson_port(PORT_ENV, "its mlflow server")  # $PORT_ENV, else a free one
     server_url = f"http://{course.LOOPBACK}:{port}"
     artifacts = course.artifact_root(store_uri) or (course.REPO_ROOT / "mlartifacts").as_uri()
     command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", store_uri]

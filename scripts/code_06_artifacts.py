@@ -4,8 +4,8 @@ What you learn
   * one file:                       mlflow.log_artifact(path, artifact_path="plots")
   * a whole folder:                 mlflow.log_artifacts(folder, artifact_path="report")
   * no file needed:                 mlflow.log_dict({...}, "config.json") / mlflow.log_text(...)
-  * the dataset itself, as an input (name, digest, schema, source):
-        mlflow.log_input(mlflow.data.from_pandas(df, source=..., targets=...), context=...)
+  * the dataset itself, as an input (name, digest, schema, profile and its source, the CSV):
+        mlflow.log_input(mlflow.data.from_pandas(df, source=..., name=...), context=...)
   Files written: data/iris.csv and plots/confusion_matrix.png (seaborn heatmap).
 
 Run:  python scripts/code_06_artifacts.py   (or: make run N=06)
@@ -44,9 +44,12 @@ def main() -> str:
         model = LogisticRegression(max_iter=200, random_state=course.RANDOM_STATE)
         y_pred = model.fit(X_train, y_train).predict(X_test)
 
-        # 2. log_input records *which* data (name, digest, schema, source) in the Inputs;
-        #    log_artifact keeps the bytes themselves with the run. The explicit source
-        #    object sidesteps MLflow's "ambiguous source" warning for local paths (#9702).
+        # 2. log_input records *which* data in the Inputs: from_pandas builds a PandasDataset
+        #    (mlflow.data.pandas_dataset) whose name, digest, schema, row count and source,
+        #    the CSV it was read from, are stored (targets= only serves evaluate()).
+        #    log_artifact keeps the bytes themselves with the run. A bare path as source=
+        #    would warn "can be interpreted in multiple ways"; this class, registered by
+        #    MLflow for local files (mlflow.data.artifact_dataset_sources), says which.
         source = LocalArtifactDatasetSource(str(DATASET_CSV))
         dataset = mlflow.data.from_pandas(frame, source=source, name="iris", targets=course.TARGET)
         mlflow.log_input(dataset, context="training")

@@ -1,7 +1,8 @@
 """09 · Several experiments — Code 9 « Plusieurs expériences différentes »
 
 What you learn
-  * switch the active experiment from code:   mlflow.set_experiment(experiment_id=...)
+  * switch the active experiment from code, by name:   mlflow.set_experiment("09-holdout")
+    (it creates a missing one with default settings; experiment_id=... also works)
   * one experiment per validation strategy: a hold-out score and a 5-fold mean are not
     comparable, so they never share a table, a chart or a "best run"
   * each experiment keeps its own history:    mlflow.search_runs(experiment_ids=[...])
@@ -35,14 +36,16 @@ def main() -> dict[str, str]:
     X_train, X_test, y_train, y_test = course.load_iris_split()
     frame = course.load_iris_frame()
     folds = StratifiedKFold(n_splits=N_SPLITS, shuffle=True, random_state=course.RANDOM_STATE)
-    # The shared module only creates them (with an absolute artifact location).
+    # The shared module only creates them, with an absolute artifact location: created by
+    # set_experiment, they would keep their artifacts in <cwd>/mlruns/<id>.
     experiments = {
         "holdout": course.get_or_create_experiment(HOLDOUT_EXPERIMENT),
         "kfold": course.get_or_create_experiment(KFOLD_EXPERIMENT),
     }
 
-    # 1. Hold-out: train on 75 %, score once on the 25 % kept aside.
-    mlflow.set_experiment(experiment_id=experiments["holdout"])
+    # 1. Hold-out: train on 75 %, score once on the 25 % kept aside. Every run started
+    #    from now on lands in the experiment named here.
+    mlflow.set_experiment(HOLDOUT_EXPERIMENT)
     for family, make_model in FAMILIES.items():
         with mlflow.start_run(run_name=family):
             accuracy = make_model().fit(X_train, y_train).score(X_test, y_test)
@@ -53,7 +56,7 @@ def main() -> dict[str, str]:
 
     # 2. Switch: from here on, runs land in the k-fold experiment. Different metrics
     #    (mean and spread over folds), different params, a history of its own.
-    mlflow.set_experiment(experiment_id=experiments["kfold"])
+    mlflow.set_experiment(KFOLD_EXPERIMENT)
     for family, make_model in FAMILIES.items():
         with mlflow.start_run(run_name=family):
             scores = cross_val_score(

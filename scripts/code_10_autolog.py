@@ -5,13 +5,15 @@ What you learn
   * fit() is then logged without a single log_* call: every estimator param, training
     metrics, a confusion matrix, the estimator's HTML view, the training dataset
   * GridSearchCV: the parent run gets the best params, best_cv_score and cv_results.csv,
-    and the best candidates become child runs: at most max_tuning_runs of them (default 5,
-    the best by rank; here 5 of the grid's 6)
-  * models: autolog's default, log_models=True, also logs every fitted estimator, pickled
-    with cloudpickle (MLflow warns: unpickling can run code) and with its pip requirements
-    inferred by loading it in a subprocess (~4 s each here). The lesson turns that off and
-    logs the one model worth keeping, the best estimator, itself: mlflow.sklearn.log_model
-    with pinned pip_requirements (nothing to infer) and skops (no pickle)
+    and the best candidates become child runs: autolog(max_tuning_runs=5), its default,
+    keeps the 5 best by rank_test_score (here 5 of the grid's 6; None keeps them all)
+  * models: with autolog's default log_models=True, each fit() it records logs a model, the
+    estimator as "model" and, for a search, best_estimator_ as "best_estimator" too (the
+    search's inner fits log none). Autolog serializes with cloudpickle (its own default;
+    log_model's is skops), so MLflow warns that loading can run code, and it infers each
+    model's pip requirements by reloading it in a subprocess (seconds per model). The
+    lesson turns that off and logs the best estimator itself: mlflow.sklearn.log_model,
+    pinned pip_requirements (nothing to infer), skops (log_model's default: no pickle)
   * switch it off again:        mlflow.sklearn.autolog(disable=True)
 
 Run:  python scripts/code_10_autolog.py   (or: make run N=10)

@@ -10,6 +10,10 @@ What you learn
   * direct, without the server: mlflow.set_tracking_uri("postgresql+psycopg2://...") and an
     experiment whose artifact_location is s3://..., the S3 keys on the client
 
+Optional: no later lesson uses what this one logs (it goes to the stack, not mlflow.db),
+      and it needs the stack running first: `make stack-up` (Debian's postgresql package
+      installed; `make stack-down` after). To skip it, go on to code_12_signature.py;
+      `make all` skips it by itself, and run without the stack it stops in seconds, saying so.
 Run:  python scripts/code_11_production_stack.py   (or: make run N=11), after make stack-up
 UI:   the stack's own server, http://127.0.0.1:15000 → experiment 11-production-stack;
       Models → iris-production @champion

@@ -3,7 +3,10 @@
 What you learn
   * put any model behind MLflow's one interface:  class IrisSpecies(mlflow.pyfunc.PythonModel)
   * open its files once, when it is loaded:       load_context(context) → context.artifacts[...]
-  * MLflow 3's predict: type hints, no `context`: predict(self, model_input: pd.DataFrame, ...)
+  * predict, in either accepted form: predict(self, context, model_input, params=None), or,
+    since MLflow 2.20, predict(self, model_input, params=None) when `context` goes unused
+    (here). Type hints like list[str] give a signature and input checks; pd.DataFrame
+    names no columns, so here the input example gives the signature
   * models from code, MLflow's recommended form:  mlflow.models.set_model(IrisSpecies()), then
         mlflow.pyfunc.log_model(name="model", python_model=<this file>, artifacts={...},
                                 code_paths=[...], input_example=..., pip_requirements=[...])
@@ -37,6 +40,8 @@ class IrisSpecies(mlflow.pyfunc.PythonModel):
         # Once per load, not per call. context.artifacts maps each name to a local copy.
         self.classifier = skops.io.load(context.artifacts["classifier"])
 
+    # No `context`: MLflow reads this signature and passes the context only to a predict
+    # that asks for it (a parameter named context, or two inputs besides params).
     def predict(self, model_input: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
         probabilities = self.classifier.predict_proba(model_input[course.FEATURES])
         return pd.DataFrame(

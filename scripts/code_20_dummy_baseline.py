@@ -2,7 +2,10 @@
 
 What you learn
   * a baseline that learns nothing: DummyRegressor() predicts the training mean; a real
-    model must beat it, or it has learned nothing either
+    model must beat it, or it has learned nothing either. The course's DummyRegressor
+    needs a numeric target, hence the task below; for a classifier such as the other
+    lessons' species model, the counterpart is sklearn.dummy.DummyClassifier (its default
+    strategy="prior" always predicts the most frequent training class)
   * evaluate both the same way, each in its own run:
         mlflow.models.evaluate(model_uri, data=test_df, targets=..., model_type="regressor")
   * gate the candidate on numbers, not on a glance:

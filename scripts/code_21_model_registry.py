@@ -6,7 +6,10 @@ What you learn
   * name the versions' roles:   client.set_registered_model_alias(NAME, "champion", version)
   * document them:              client.set_model_version_tag / update_model_version(description)
   * promote by moving an alias, then load whatever it points at: models:/NAME@champion
-  Each replay adds two versions; the aliases always end on the newest best one.
+  * retire: a version left without an alias is tagged status=retired (still loadable by
+    number, for a rollback); older retired ones go: client.delete_model_version(NAME, v)
+  Each replay adds two versions and deletes the older ones: the registry ends on this
+  replay's two, @champion on the better one and the weak one retired.
 
 Run:  python scripts/code_21_model_registry.py   (or: make run N=21)
 UI:   Models → iris-classifier → versions, aliases @champion, tags, descriptions;
@@ -26,6 +29,7 @@ import course
 EXPERIMENT = "21-model-registry"
 NAME = course.REGISTERED_MODEL  # "iris-classifier", shared with the lessons that serve it
 CHAMPION, CHALLENGER = course.CHAMPION, "challenger"
+RETIRED = "retired"  # the value of the version tag "status"
 
 
 def log(run_name: str, model: ClassifierMixin, register: bool) -> tuple[ModelInfo, float]:
@@ -53,12 +57,12 @@ def main() -> str:
 
     # 1. Two ways in. Register while logging (a version is created at once)...
     # A deliberately weak first version: C=0.01 regularises the classifier hard.
-    weak = LogisticRegression(C=0.01, max_iter=200)
+    weak = LogisticRegression(C=0.01, max_iter=200, random_state=course.RANDOM_STATE)
     weak_info, weak_accuracy = log("logreg-C0.01", weak, register=True)
     first = client.get_model_version(NAME, weak_info.registered_model_version)
     # ...or register afterwards, once the numbers are in. Register the LoggedModel's own URI
     # (models:/m-...): in MLflow 3 a runs:/ URI no longer holds the model's files.
-    better = LogisticRegression(C=1.0, max_iter=200)
+    better = LogisticRegression(C=1.0, max_iter=200, random_state=course.RANDOM_STATE)
     better_info, logreg_accuracy = log("logreg-C1", better, register=False)
     second = mlflow.register_model(better_info.model_uri, NAME)
 
@@ -77,10 +81,25 @@ def main() -> str:
     if logreg_accuracy >= weak_accuracy:
         client.set_registered_model_alias(NAME, CHAMPION, second.version)
         client.delete_registered_model_alias(NAME, CHALLENGER)
-        client.set_model_version_tag(NAME, first.version, "retired_by", str(second.version))
     champion = client.get_model_version_by_alias(NAME, CHAMPION)
 
-    # 4. Load by alias: the registry resolves it to a version, the version to a model.
+    # 4. Retire for real: a version no alias points at is out of service. A tag says so, for
+    #    the UI and for search_model_versions("tags.status = 'retired'"); it stays loadable
+    #    as models:/NAME/<version>, for a rollback. On a replay this also catches the last
+    #    replay's champion, whose alias step 2 took away.
+    in_service = {int(v) for v in client.get_registered_model(NAME).aliases.values()}
+    for version in client.search_model_versions(f"name = '{NAME}'"):
+        if int(version.version) not in in_service and version.tags.get("status") != RETIRED:
+            client.set_model_version_tag(NAME, version.version, "status", RETIRED)
+            client.set_model_version_tag(NAME, version.version, "retired_by", champion.version)
+    # 5. Retired versions older than this replay's are deleted. Their numbers are never
+    #    reused, their runs and LoggedModels stay; the registry keeps what a rollback needs.
+    retired = client.search_model_versions(f"name = '{NAME}' and tags.status = '{RETIRED}'")
+    deleted = sorted(int(v.version) for v in retired if int(v.version) < int(first.version))
+    for version in deleted:
+        client.delete_model_version(NAME, str(version))
+
+    # 6. Load by alias: the registry resolves it to a version, the version to a model.
     model = mlflow.pyfunc.load_model(f"models:/{NAME}@{CHAMPION}")
     _, X_test, _, _ = course.load_iris_split()
     print(
@@ -89,6 +108,9 @@ def main() -> str:
     )
     print(f"promoted:    @{CHAMPION} → version {champion.version} (source {champion.source})")
     print(f"aliases:     {client.get_registered_model(NAME).aliases}")
+    kept = client.search_model_versions(f"name = '{NAME}' and tags.status = '{RETIRED}'")
+    print(f"retired:     versions {[v.version for v in kept]} (tag status={RETIRED}), kept")
+    print(f"deleted:     versions {deleted}  (client.delete_model_version)")
     print(f"predicts:    models:/{NAME}@{CHAMPION} → {list(model.predict(X_test.head(3)))}")
     print(f"UI:          make ui → Models → {NAME}")
     return champion.version

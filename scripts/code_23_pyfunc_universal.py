@@ -67,7 +67,7 @@ def main() -> str:
 
     # 1. A registered model by alias is just another URI. (On an empty store this
     #    registers a first version, in a run of its own, before ours starts.)
-    uris = {"champion": course.champion_uri()}
+    uris = {"champion": course.register_champion_if_missing()}
 
     with mlflow.start_run(run_name="universal-pyfunc") as run:
         # 2. Models of different kinds, each logged the way its kind is logged: a linear

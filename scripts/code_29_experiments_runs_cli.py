@@ -2,7 +2,9 @@
 
 What you learn
   * experiments:  mlflow experiments create -n <name> -l <artifact location>  (prints the id)
-                  mlflow experiments search --view all   (MLflow 3: `experiments list` is gone)
+                  mlflow experiments search --view all   (`experiments list` went in MLflow
+                  2.0 with the other list APIs; `mlflow experiments --help` lists today's)
+                  mlflow experiments get -n <name> --output json   (one, for programs)
                   mlflow experiments rename -x <id> --new-name <name>;  delete / restore -x <id>
   * runs:         mlflow runs list --experiment-id <id>   (a table, for eyes)
                   mlflow runs describe --run-id <id>      (JSON, for programs)

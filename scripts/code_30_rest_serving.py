@@ -48,21 +48,17 @@ def post(url: str, body: str, content_type: str) -> tuple[int, dict | str]:
 
 def main() -> str:
     # 1. Its own port, checked first: a taken port would otherwise fail deep in uvicorn.
-    port = int(os.environ.get(PORT_ENV) or course.free_port())
-    if not course.port_is_free(port):
-        sys.exit(
-            f"error: port {port} on {course.LOOPBACK} is already in use ({PORT_ENV}), so "
-            f"the model server cannot start there. Stop what listens on it, or unset "
-            f"{PORT_ENV} to let the lesson pick a free port."
-        )
+    port = course.lesson_port(PORT_ENV, "its model server")
     url = f"http://{course.LOOPBACK}:{port}"
     course.use_experiment(EXPERIMENT)
-    model_uri = os.environ.get(MODEL_ENV) or course.champion_uri()
+    model_uri = os.environ.get(MODEL_ENV) or course.register_champion_if_missing()
     _, X_test, _, _ = course.load_iris_split()
     rows = X_test.head(ROWS)
-    # 2. --env-manager local: serve from this environment (the default builds a virtualenv
-    #    from the model's requirements). The server runs `uvicorn` and must find this
-    #    environment's, and the same store: both go through its environment.
+    # 2. --env-manager local: the model runs in this venv, which has the pinned packages.
+    #    The default, virtualenv, rebuilds the model's environment and first needs pyenv:
+    #    without it, "Could not find the pyenv binary" (docs/troubleshooting.md §12). The
+    #    server runs `uvicorn` and must find this venv's, and the same store: both go
+    #    through its environment.
     command = [sys.executable, "-m", "mlflow", "models", "serve", "-m", model_uri]
     command += ["--port", str(port), "--host", course.LOOPBACK, "--env-manager", "local"]
     env = course.venv_env(MLFLOW_TRACKING_URI=mlflow.get_tracking_uri())
@@ -83,6 +79,11 @@ def main() -> str:
     what = "mlflow models serve"
     with course.background_server(command, f"{url}/ping", what=what, env=env) as server:
         print(f"server:      pid {server.pid}, GET /ping answered")
+        # The same model by hand, from the repository root: runs:/ names the run that logged
+        # it (its MLmodel file says which), as section 7 of the best-practice note writes it.
+        info = mlflow.models.get_model_info(model_uri)
+        by_run = f"runs:/{info.run_id}/{info.name}" if info.run_id and info.name else model_uri
+        print(f"by hand:     mlflow models serve -m {by_run} --port 1234 --env-manager local")
         for name, (body, content_type) in requests.items():
             status, answer = post(f"{url}/invocations", body, content_type)
             responses[name] = {"status": status, "content_type": content_type, "answer": answer}

@@ -100,6 +100,16 @@ HTTP_SCHEMES = ("http://", "https://")
 DATABASE_SCHEMES = ("postgresql", "mysql", "mssql")
 
 
+def lessons() -> list[Path]:
+    """The lesson scripts, ``scripts/code_NN_<concept>.py``, in course order."""
+    return sorted(SCRIPTS_DIR.glob("code_[0-9][0-9]_*.py"))
+
+
+def lesson_number(script: Path | str) -> str:
+    """``"07"`` for ``scripts/code_07_tags.py`` (a path or a file name)."""
+    return Path(script).stem.split("_")[1]
+
+
 def tracking_uri() -> str:
     """``MLFLOW_TRACKING_URI`` if set, else the repository's own SQLite store."""
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{DEFAULT_DB.as_posix()}"
@@ -247,18 +257,52 @@ def port_is_free(port: int, host: str = LOOPBACK) -> bool:
     return True
 
 
+def lesson_port(env_var: str, what: str) -> int:
+    """The port for a lesson's own server: ``$env_var`` if set, else a free one.
+
+    A bad or taken port exits here with one paragraph; uvicorn would fail later and deeper
+    (``mlflow ui`` even exits 0 then: docs/troubleshooting.md §10).
+    """
+    value = os.environ.get(env_var)
+    if not value:
+        return free_port()
+    unset = f"unset {env_var} to let the lesson pick a free port"
+    if not (value.isdigit() and 0 < int(value) < 65536):
+        sys.exit(f"error: {env_var}={value} is not a port (1 to 65535): fix it, or {unset}.")
+    port = int(value)
+    require_free_port(port, f"the lesson cannot start {what} there ({env_var}={port})", unset)
+    return port
+
+
+def require_free_port(port: int, consequence: str, fix: str, host: str = LOOPBACK) -> None:
+    """Exit with one paragraph when someone listens on ``port``: what it prevents, who
+    listens (``ss`` shows it) and ``fix``, the way out (another port, say)."""
+    if not port_is_free(port, host):
+        sys.exit(
+            f"error: port {port} on {host} is already in use, so {consequence}. Stop what "
+            f"listens on it (an earlier run, or another server: `ss -ltnp 'sport = :{port}'` "
+            f"shows which), or {fix}."
+        )
+
+
 def _exit_on_sigterm(signum: int, frame: object) -> None:
     sys.exit(128 + signum)  # runs the `finally` blocks, which stop the server
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to the server's own PID, SIGKILL to its process group if it lingers, and
-    SIGKILL to any worker left in that group once it is gone."""
+def stop_process(process: subprocess.Popen, grace: float = SERVER_STOP_TIMEOUT_S) -> None:
+    """Stop a process this one started: a server, a lesson, a command.
+
+    SIGTERM to it (a lesson stops the servers it started on it, uvicorn shuts down
+    gracefully), SIGKILL after ``grace`` seconds if it lingers; then SIGKILL to its process
+    group, when it leads one (``start_new_session=True``), for any worker left behind.
+    """
     if process.poll() is None:
         process.terminate()
         with suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=SERVER_STOP_TIMEOUT_S)
-    with suppress(ProcessLookupError):  # the usual case: the whole group is already gone
+            process.wait(timeout=grace)
+    if process.poll() is None:
+        process.kill()
+    with suppress(ProcessLookupError, PermissionError):  # usually the group is gone already
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
 
@@ -309,7 +353,7 @@ def background_server(
             _wait_until_ready(process, ready_url, what, log)
             yield process
         finally:
-            _stop(process)
+            stop_process(process)
             signal.signal(signal.SIGTERM, previous_handler)
 
 
@@ -430,8 +474,9 @@ def load_iris_split() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.Series]
     )
 
 
-def champion_uri(name: str = REGISTERED_MODEL) -> str:
-    """``models:/<name>@champion``; registers a first version under that alias if none has it.
+def register_champion_if_missing(name: str = REGISTERED_MODEL) -> str:
+    """Registers a first version of ``name`` under the alias champion if no version has it;
+    returns ``models:/<name>@champion``.
 
     Plumbing for the lessons that *use* a registered model (pyfunc loading, serving), so
     that each runs alone on an empty store; lesson 21 teaches the registry calls themselves.

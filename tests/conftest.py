@@ -10,8 +10,8 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -25,16 +25,22 @@ import pytest
 from filelock import FileLock
 from mlflow.entities import Experiment, Run
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS_DIR = REPO_ROOT / "scripts"
-LESSONS = sorted(SCRIPTS_DIR.glob("code_[0-9][0-9]_*.py"))
+import course
+from course import REPO_ROOT, SCRIPTS_DIR
+
+LESSONS = course.lessons()
 LESSON_TIMEOUT_S = 300
 STOP_GRACE_S = 20
 # Variables of the learner's shell that would change what a lesson does.
 COURSE_VARIABLES = (
-    "MLFLOW_TRACKING_URI", "COURSE_ARTIFACT_ROOT", "COURSE_SERVER_PORT",
-    "COURSE_STACK_DIR", "COURSE_PG_PORT", "COURSE_S3_PORT", "COURSE_MLFLOW_PORT",
-)  # fmt: skip
+    "MLFLOW_TRACKING_URI",
+    "COURSE_ARTIFACT_ROOT",
+    "COURSE_SERVER_PORT",
+    "COURSE_STACK_DIR",
+    "COURSE_PG_PORT",
+    "COURSE_S3_PORT",
+    "COURSE_MLFLOW_PORT",
+)
 STACK_TOOL = REPO_ROOT / "tools" / "stack.py"
 # The suite ends when its last test does: on 2 workers, the longest (30 to 60 s: a stack, a
 # project, commands pasted into bash, a browser) start first, the short ones fill the gaps.
@@ -124,12 +130,13 @@ class Lesson:
 
     @property
     def number(self) -> str:
-        return self.script.stem.split("_")[1]
+        return course.lesson_number(self.script)
 
 
 def lesson_env(store: Store | None, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in COURSE_VARIABLES}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    """The environment a learner's activated venv gives (course.venv_env), without the
+    variables that would point a lesson elsewhere, on ``store`` when one is given."""
+    env = {k: v for k, v in course.venv_env().items() if k not in COURSE_VARIABLES}
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
     if store is not None:
         env["MLFLOW_TRACKING_URI"] = store.uri
@@ -137,13 +144,37 @@ def lesson_env(store: Store | None, **extra: str) -> dict[str, str]:
     return env
 
 
+def make_command(*args: str) -> list[str]:
+    """``make <args>`` in the repository, on the venv running the tests; skips the test when
+    that is not the repository's own venv (make would build another)."""
+    venv = Path(sys.prefix)
+    if not venv.is_relative_to(REPO_ROOT) or not shutil.which("make"):
+        pytest.skip("the tests do not run from the repository's own venv (make install)")
+    return [
+        "make",
+        "--no-print-directory",
+        "-C",
+        str(REPO_ROOT),
+        *args,
+        f"VENV={venv.relative_to(REPO_ROOT)}",
+    ]
+
+
 def run_script(
     script: Path, cwd: Path, env: dict[str, str], timeout: float = LESSON_TIMEOUT_S
 ) -> subprocess.CompletedProcess:
-    """Run a script in its own process group; on timeout SIGTERM it (its servers stop with
-    it), then SIGKILL the whole group, so nothing outlives a failing test."""
+    """``python <script>``, as a learner runs a lesson (see run_command)."""
+    return run_command([sys.executable, str(script)], cwd, env, timeout)
+
+
+def run_command(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: float = LESSON_TIMEOUT_S
+) -> subprocess.CompletedProcess:
+    """Run a command in its own process group, stdout and stderr together; on timeout
+    stop it (its servers stop with it, course.stop_process) and fail the test, so nothing
+    outlives a failing test."""
     process = subprocess.Popen(
-        [sys.executable, str(script)],
+        command,
         cwd=cwd,
         env=env,
         stdout=subprocess.PIPE,
@@ -154,14 +185,15 @@ def run_script(
     try:
         output, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.terminate()
-        try:
-            output, _ = process.communicate(timeout=STOP_GRACE_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            output, _ = process.communicate()
-        pytest.fail(f"{script.name} did not finish within {timeout} s:\n{output}")
+        course.stop_process(process, STOP_GRACE_S)
+        output, _ = process.communicate()
+        pytest.fail(f"{shlex.join(command)} did not finish within {timeout} s:\n{output}")
     return subprocess.CompletedProcess(process.args, process.returncode, output)
+
+
+def assert_left_nothing(cwd: Path) -> None:
+    """A lesson writes to the store, plots/ and data/, never to the current directory."""
+    assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
 
 
 @pytest.fixture(scope="session")
@@ -227,7 +259,7 @@ def replay(tmp_path: Path, store: Store):
                 f"{seconds:.1f} s:\n{done.stdout}"
             )
             assert "Traceback" not in done.stdout, done.stdout
-            assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
+            assert_left_nothing(cwd)
             if log is not None:
                 printed = [line[2:] for line in done.stdout.splitlines() if line.startswith("$ ")]
                 assert printed, done.stdout
@@ -253,8 +285,13 @@ def repo_copy(tmp_path: Path, template_db: Path) -> Path:
 
 
 def stack_command(action: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(STACK_TOOL), action], env=lesson_env(None, **env),
-                          capture_output=True, text=True, timeout=180)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, str(STACK_TOOL), action],
+        env=lesson_env(None, **env),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 @pytest.fixture
@@ -262,8 +299,6 @@ def stack() -> Iterator[dict[str, str]]:
     """Lesson 11's stack (PostgreSQL, SeaweedFS, mlflow server) on free ports, in a folder of
     its own that the postgres user can reach; stopped and deleted afterwards, pass or fail."""
     import tempfile
-
-    import course
 
     folder = Path(tempfile.mkdtemp(prefix="course-stack-test-", dir="/tmp"))
     folder.chmod(0o755)

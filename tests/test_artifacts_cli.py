@@ -30,8 +30,14 @@ def run_id(store: Store) -> str:
 
 def mlflow_cli(store: Store, cwd: Path, *args: str) -> subprocess.CompletedProcess:
     env = lesson_env(store, PYTHONPATH=str(SCRIPTS_DIR))
-    return subprocess.run([sys.executable, "-c", RUN_CLI, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-c", RUN_CLI, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def one_error_line(done: subprocess.CompletedProcess) -> str:
@@ -56,8 +62,18 @@ def test_download_of_a_missing_artifact(store: Store, run_id: str, tmp_path: Pat
 
 def test_log_artifact_of_a_missing_file(store: Store, run_id: str, tmp_path: Path) -> None:
     missing = tmp_path / "reviewed" / "metrics.json"
-    done = mlflow_cli(store, tmp_path, "artifacts", "log-artifact", "--local-file", str(missing),
-                      "--run-id", run_id, "--artifact-path", "reviewed")  # fmt: skip
+    done = mlflow_cli(
+        store,
+        tmp_path,
+        "artifacts",
+        "log-artifact",
+        "--local-file",
+        str(missing),
+        "--run-id",
+        run_id,
+        "--artifact-path",
+        "reviewed",
+    )
     error = one_error_line(done)
     assert f"No such file or directory: '{missing}'" in error
     # Nothing logged, but a local store keeps the empty folder it made (the lesson says so).

@@ -1,7 +1,8 @@
 """Lesson 25 with command-line options, as MLproject (lesson 26) runs it: the options reach
 the run and the model, and a bad value is argparse's usage error (exit 2), not a traceback.
 
-The lesson check (tests/checks/workflow.py) covers the defaults; these run it with others.
+The lesson check (tests/checks/code_25_complete_script.py) covers the defaults; these run it
+with others.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
-from conftest import LESSON_TIMEOUT_S, SCRIPTS_DIR, Store, lesson_env
+from conftest import SCRIPTS_DIR, Store, assert_left_nothing, lesson_env, run_command
 
 SCRIPT = SCRIPTS_DIR / "code_25_complete_script.py"
 EXPERIMENT = "25-complete-script"
@@ -20,24 +21,35 @@ EXPERIMENT = "25-complete-script"
 
 def run_with(arguments: list[str], store: Store, cwd: Path) -> subprocess.CompletedProcess:
     cwd.mkdir(exist_ok=True)
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), *arguments], cwd=cwd, env=lesson_env(store),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=LESSON_TIMEOUT_S,
-    )  # fmt: skip
+    done = run_command([sys.executable, str(SCRIPT), *arguments], cwd, lesson_env(store))
     assert "Traceback" not in done.stdout, done.stdout
-    assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
+    assert_left_nothing(cwd)
     return done
 
 
 def test_options_reach_the_run_and_the_model(store: Store, tmp_path: Path) -> None:
-    options = ["--C", "0.5", "--max-iter", "300", "--solver", "newton-cg",
-               "--run-name", "tuned", "--registered-model", "iris-tuned"]  # fmt: skip
+    options = [
+        "--C",
+        "0.5",
+        "--max-iter",
+        "300",
+        "--solver",
+        "newton-cg",
+        "--run-name",
+        "tuned",
+        "--registered-model",
+        "iris-tuned",
+    ]
     done = run_with(options, store, tmp_path / "cwd")
     assert done.returncode == 0, done.stdout
     (run,) = store.runs(EXPERIMENT)
     assert run.info.run_name == "tuned"
-    assert run.data.params == {"C": "0.5", "max_iter": "300", "solver": "newton-cg",
-                               "random_state": "42"}  # fmt: skip
+    assert run.data.params == {
+        "C": "0.5",
+        "max_iter": "300",
+        "solver": "newton-cg",
+        "random_state": "42",
+    }
     # The logged estimator was built with them, and registered under the name given.
     (version,) = store.client.search_model_versions("name = 'iris-tuned'")
     assert version.run_id == run.info.run_id

@@ -14,7 +14,7 @@ from conftest import SCRIPTS_DIR, Store, lesson_env, run_script
 from mlflow.entities import ViewType
 
 import course
-from checks.experiments_cli import (
+from checks.code_29_experiments_runs_cli import (
     EXPERIMENT,
     RENAMED,
     SCRATCH,
@@ -83,9 +83,22 @@ def test_against_a_tracking_server(store: Store, tmp_path: Path) -> None:
     port = course.free_port()
     url = f"http://{course.LOOPBACK}:{port}"
     served = tmp_path / "served"
-    command = [sys.executable, "-m", "mlflow", "server", "--backend-store-uri", store.uri,
-               "--artifacts-destination", served.as_uri(), "--host", course.LOOPBACK,
-               "--port", str(port), "--workers", "1"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "mlflow",
+        "server",
+        "--backend-store-uri",
+        store.uri,
+        "--artifacts-destination",
+        served.as_uri(),
+        "--host",
+        course.LOOPBACK,
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
     env = lesson_env(None, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
@@ -126,8 +139,13 @@ def test_against_a_tracking_server(store: Store, tmp_path: Path) -> None:
         assert ids["--experiment-ids"] == leftover.experiment_id
         assert files_under(served / experiment_id / duds[-1])
         gc_env = lesson_env(None, MLFLOW_TRACKING_URI=url)  # artifacts: through the server
-        gc = subprocess.run([sys.executable, "-m", *arguments], env=gc_env,
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
+        gc = subprocess.run(
+            [sys.executable, "-m", *arguments],
+            env=gc_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert gc.returncode == 0, gc.stderr
     assert_gone(client.get_run, duds[-1])
     assert_gone(client.get_experiment, leftover.experiment_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +19,15 @@ from pathlib import Path
 import mlflow
 import pytest
 import yaml
-from conftest import LESSON_TIMEOUT_S, REPO_ROOT, Store, lesson_env
+from conftest import (
+    LESSON_TIMEOUT_S,
+    REPO_ROOT,
+    Store,
+    assert_left_nothing,
+    lesson_env,
+    make_command,
+    run_command,
+)
 from mlflow.projects.utils import load_project
 
 EXPERIMENT = "26-mlproject"
@@ -31,8 +38,12 @@ COMPLETE_SCRIPT = "scripts/code_25_complete_script.py"
 def script_defaults() -> dict[str, str]:
     """Lesson 25's argparse defaults, as its log_params writes them (strings)."""
     args = importlib.import_module("code_25_complete_script").parse_args([])
-    return {"C": str(args.C), "max_iter": str(args.max_iter), "solver": args.solver,
-            "registered_model": args.registered_model}  # fmt: skip
+    return {
+        "C": str(args.C),
+        "max_iter": str(args.max_iter),
+        "solver": args.solver,
+        "registered_model": args.registered_model,
+    }
 
 
 def test_mlproject_file() -> None:
@@ -44,7 +55,9 @@ def test_mlproject_file() -> None:
     defaults = {name: str(p["default"]) for name, p in main["parameters"].items()}
     assert defaults == script_defaults()
     assert spec["entry_points"]["cross_validate"]["command"].split() == [
-        "python", "scripts/code_08_multiple_runs.py"]  # fmt: skip
+        "python",
+        "scripts/code_08_multiple_runs.py",
+    ]
 
 
 def test_main_command_gives_each_value_to_its_option() -> None:
@@ -72,13 +85,20 @@ def mlflow_run(store: Store, cwd: Path, *options: str) -> subprocess.CompletedPr
         location = (store.artifacts / EXPERIMENT).as_uri()
         client.create_experiment(EXPERIMENT, artifact_location=location)
     cwd.mkdir(exist_ok=True)
-    command = [str(Path(sys.executable).parent / "mlflow"), "run", str(REPO_ROOT), "-e", "main",
-               *options, "--experiment-name", EXPERIMENT, "--env-manager", "local"]  # fmt: skip
-    done = subprocess.run(
-        command, cwd=cwd, env=lesson_env(store), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=LESSON_TIMEOUT_S,
-    )  # fmt: skip
-    assert not any(cwd.iterdir()), f"left files in the cwd: {list(cwd.iterdir())}"
+    command = [
+        str(Path(sys.executable).parent / "mlflow"),
+        "run",
+        str(REPO_ROOT),
+        "-e",
+        "main",
+        *options,
+        "--experiment-name",
+        EXPERIMENT,
+        "--env-manager",
+        "local",
+    ]
+    done = run_command(command, cwd, lesson_env(store))
+    assert_left_nothing(cwd)
     return done
 
 
@@ -101,17 +121,18 @@ def test_cli_bad_value_fails_the_run(value: str, message: str, store: Store, tmp
     assert f"Run (ID '{run.info.run_id}') failed" in done.stdout
 
 
-# fmt: off
 def test_make_project(store: Store) -> None:
     """`make project`, as the README tells a learner to use it, on an empty store: a value
     typed otherwise than the script logs it (`-P C=2`, logged 2.0 by the script) runs."""
-    venv = Path(sys.prefix)
-    if not venv.is_relative_to(REPO_ROOT) or not shutil.which("make"):
-        pytest.skip("the tests do not run from the repository's own venv (make install)")
-    command = ["make", "--no-print-directory", "-C", str(REPO_ROOT), "project",
-               "P=C=2 registered_model=iris-make", f"VENV={venv.relative_to(REPO_ROOT)}"]
-    done = subprocess.run(command, env=lesson_env(store), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=LESSON_TIMEOUT_S)
+    command = make_command("project", "P=C=2 registered_model=iris-make")
+    done = subprocess.run(
+        command,
+        env=lesson_env(store),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=LESSON_TIMEOUT_S,
+    )
     assert done.returncode == 0, done.stdout
     printed = "$ mlflow run . -e main -P C=2 -P registered_model=iris-make --experiment-name "
     assert printed in done.stdout
@@ -123,12 +144,15 @@ def test_make_project(store: Store) -> None:
     # and the model: the script read it as 2.0.
     (run,) = store.runs(EXPERIMENT)
     assert run.info.status == "FINISHED"
-    assert run.data.params == {**script_defaults(), "C": "2", "registered_model": "iris-make",
-                               "random_state": "42"}
+    assert run.data.params == {
+        **script_defaults(),
+        "C": "2",
+        "registered_model": "iris-make",
+        "random_state": "42",
+    }
     assert run.data.tags["mlflow.source.type"] == "PROJECT"
     assert run.data.tags["mlflow.project.entryPoint"] == "main"
     (version,) = store.client.search_model_versions("name = 'iris-make'")
     assert version.run_id == run.info.run_id
     with store.active():
         assert mlflow.sklearn.load_model(version.source).get_params()["C"] == 2.0
-# fmt: on

@@ -18,15 +18,21 @@ SIMULTANEOUS = ["00", "02", "04", "07"]
 def test_four_lessons_create_a_brand_new_store_at_once(tmp_path: Path) -> None:
     """Concurrent migrations of a new SQLite store corrupt it; the file lock prevents it."""
     store = Store(tmp_path / "store")  # no template: the file does not exist yet
-    scripts = [s for s in LESSONS if s.stem.split("_")[1] in SIMULTANEOUS]
+    scripts = [s for s in LESSONS if course.lesson_number(s) in SIMULTANEOUS]
     processes = []
     for index, script in enumerate(scripts):
         cwd = tmp_path / f"cwd{index}"
         cwd.mkdir()
-        processes.append(subprocess.Popen(
-            [sys.executable, str(script)], cwd=cwd, env=lesson_env(store),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        ))  # fmt: skip
+        processes.append(
+            subprocess.Popen(
+                [sys.executable, str(script)],
+                cwd=cwd,
+                env=lesson_env(store),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        )
     outputs = [process.communicate(timeout=240)[0] for process in processes]
     for script, process, output in zip(scripts, processes, outputs, strict=True):
         assert process.returncode == 0, f"{script.name}:\n{output}"

@@ -34,7 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from run_course import NEEDS_STACK, REPO_ROOT, Runner, lesson_env, lesson_number, lessons, replay
+from course import REPO_ROOT, lesson_number, lessons, venv_env
+from run_course import NEEDS_STACK, Runner, replay
 
 FLOOR_IMPORTS = "import mlflow, mlflow.sklearn, sklearn, pandas, matplotlib, seaborn"
 T = TypeVar("T")
@@ -91,7 +92,7 @@ def time_lessons(scripts: list[Path], env: dict[str, str]) -> tuple[dict, tuple[
         result, wall, cpu = timed(lambda s=script: runner.run(s, env))
         if result.returncode != 0:
             sys.exit(f"{script.name} failed (exit {result.returncode}):\n{result.output}")
-        times[script.stem[5:]] = wall, cpu
+        times[script.stem.removeprefix("code_")] = wall, cpu
     walls, cpus = zip(*samples, strict=True)
     floor = statistics.median(walls), statistics.median(cpus)
     print(
@@ -165,10 +166,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="course-bench-") as folder:
         tmp = Path(folder)
-        env = {**lesson_env(), "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/mlflow.db"}
+        env = {**venv_env(), "MLFLOW_TRACKING_URI": f"sqlite:///{tmp}/mlflow.db"}
         env.pop("COURSE_ARTIFACT_ROOT", None)
         create = [sys.executable, "-c", "import course; course.connect()"]
-        seconds = seconds_of(create, env=env, cwd=REPO_ROOT / "scripts")
+        seconds = seconds_of(create, env=env, cwd=tmp)
         print(f"store created in {seconds:.1f} s (one-time, not counted)")
         summarise(*time_lessons(scripts, env))
         if not args.only:

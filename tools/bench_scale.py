@@ -34,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from run_course import NEEDS_STACK, REPO_ROOT, lesson_env, lessons, run_lesson
+from course import REPO_ROOT, lesson_number, lessons, venv_env
+from run_course import NEEDS_STACK, run_lesson
 
 SLOWER_LIMIT = 1.1
 WINDOW = 3  # replays at each end whose median is compared
@@ -49,7 +50,7 @@ COUNTS = {
 
 
 def store_env(db: Path) -> dict[str, str]:
-    env = {**lesson_env(), "MLFLOW_TRACKING_URI": f"sqlite:///{db}"}
+    env = {**venv_env(), "MLFLOW_TRACKING_URI": f"sqlite:///{db}"}
     env.pop("COURSE_ARTIFACT_ROOT", None)  # artifacts next to the store, in the temp dir
     return env
 
@@ -69,10 +70,14 @@ def cpu_seconds() -> float:
 def replay(scripts: list[Path], replays: int, db: Path) -> dict[str, list[tuple[float, float]]]:
     """Every lesson's (wall, CPU) seconds, replay after replay, on the one store `db`."""
     db.parent.mkdir(parents=True)
-    env, times = store_env(db), {s.stem[5:]: [] for s in scripts}
+    env, times = store_env(db), {s.stem.removeprefix("code_"): [] for s in scripts}
     # Create (migrate) the store first, so the 1st replay's lesson 00 does not pay it.
-    subprocess.run([sys.executable, "-c", "import course; course.connect()"], env=env,
-                   cwd=REPO_ROOT / "scripts", check=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-c", "import course; course.connect()"],
+        env=env,
+        cwd=REPO_ROOT / "scripts",
+        check=True,
+    )
     for number in range(1, replays + 1):
         start = time.perf_counter()
         for script in scripts:
@@ -80,11 +85,15 @@ def replay(scripts: list[Path], replays: int, db: Path) -> dict[str, list[tuple[
             result = run_lesson(script, env)
             cpu = cpu_seconds() - cpu
             if result.returncode != 0:
-                raise SystemExit(f"replay {number}: {script.name} failed (exit "
-                                 f"{result.returncode}):\n{result.output}")  # fmt: skip
-            times[script.stem[5:]].append((result.seconds, cpu))
-        print(f"replay {number:>2}: {time.perf_counter() - start:7.1f} s; store: "
-              f"{store_size(db)}", flush=True)  # fmt: skip
+                raise SystemExit(
+                    f"replay {number}: {script.name} failed (exit "
+                    f"{result.returncode}):\n{result.output}"
+                )
+            times[script.stem.removeprefix("code_")].append((result.seconds, cpu))
+        print(
+            f"replay {number:>2}: {time.perf_counter() - start:7.1f} s; store: {store_size(db)}",
+            flush=True,
+        )
     return times
 
 
@@ -122,9 +131,17 @@ def at_once(scripts: list[Path], tmp: Path, round_: int) -> bool:
     db = tmp / f"concurrent-{round_}" / "mlflow.db"
     db.parent.mkdir()
     env, start = store_env(db), time.perf_counter()
-    processes = [subprocess.Popen([sys.executable, str(s)], env=env, cwd=db.parent,
-                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-                 for s in scripts]  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(s)],
+            env=env,
+            cwd=db.parent,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for s in scripts
+    ]
     outputs = [p.communicate(timeout=600)[0] for p in processes]
     results = zip(scripts, processes, outputs, strict=True)
     failed = [(s, p, o) for s, p, o in results if p.returncode != 0]
@@ -132,9 +149,12 @@ def at_once(scripts: list[Path], tmp: Path, round_: int) -> bool:
         print(f"round {round_}: {script.name} failed (exit {process.returncode}):\n{output}")
     with sqlite3.connect(db) as connection:
         integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
-    print(f"round {round_}: {len(scripts) - len(failed)}/{len(scripts)} lessons passed in "
-          f"{time.perf_counter() - start:.1f} s; integrity_check: {integrity}; "
-          f"store: {store_size(db)}", flush=True)  # fmt: skip
+    print(
+        f"round {round_}: {len(scripts) - len(failed)}/{len(scripts)} lessons passed in "
+        f"{time.perf_counter() - start:.1f} s; integrity_check: {integrity}; "
+        f"store: {store_size(db)}",
+        flush=True,
+    )
     return not failed and integrity == "ok"
 
 
@@ -144,13 +164,18 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", default=[], help="lesson numbers, e.g. 08 21")
     parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds of lessons at once")
     args = parser.parse_args()
-    scripts = [s for s in lessons() if s.stem.split("_")[1] not in NEEDS_STACK
-               and (not args.only or s.stem.split("_")[1] in args.only)]  # fmt: skip
+    scripts = [
+        s
+        for s in lessons()
+        if lesson_number(s) not in NEEDS_STACK and (not args.only or lesson_number(s) in args.only)
+    ]
     print(f"{len(scripts)} lessons (lesson 11 needs the stack: left out), with {sys.executable}")
     with tempfile.TemporaryDirectory(prefix="course-scale-") as tmp:
-        print(f"\nLessons {', '.join(CONCURRENT)} started at once on a brand-new store, "
-              f"{args.rounds} rounds:")  # fmt: skip
-        concurrent = [s for s in lessons() if s.stem.split("_")[1] in CONCURRENT]
+        print(
+            f"\nLessons {', '.join(CONCURRENT)} started at once on a brand-new store, "
+            f"{args.rounds} rounds:"
+        )
+        concurrent = [s for s in lessons() if lesson_number(s) in CONCURRENT]
         intact = all([at_once(concurrent, Path(tmp), r) for r in range(1, args.rounds + 1)])
         print(f"\nThe course replayed {args.replays} times on one new store:")
         times = replay(scripts, args.replays, Path(tmp) / "replays" / "mlflow.db")
@@ -158,8 +183,10 @@ def main() -> int:
     slower = report(times)
     print(f"every replay's times: {SAVED.relative_to(REPO_ROOT)}")
     if slower:
-        print(f"\nslower (median CPU of the last {WINDOW} replays > {SLOWER_LIMIT}x the first "
-              f"{WINDOW}): {', '.join(slower)}")  # fmt: skip
+        print(
+            f"\nslower (median CPU of the last {WINDOW} replays > {SLOWER_LIMIT}x the first "
+            f"{WINDOW}): {', '.join(slower)}"
+        )
     print(f"\nverdict: {'ok' if intact and not slower else 'NOT OK'} (repository: {REPO_ROOT})")
     return 0 if intact and not slower else 1
 

@@ -26,13 +26,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-from course import STACK_TRACKING_URI, venv_env  # noqa: E402
+import course
+from course import REPO_ROOT, lesson_number, lessons, venv_env
 
 NEEDS_STACK = {"11"}  # lessons that need `make stack-up`: skipped, visibly, without it
 AFTER = {"23": {"21"}, "26": {"08", "25"}, "30": {"21"}}  # lesson: lessons it waits for
-LESSON_GLOB = "code_[0-9][0-9]_*.py"
 LESSON_TIMEOUT_S = 600
 STOP_GRACE_S = 20
 
@@ -53,21 +51,6 @@ class Result:
         return self.script.stem.split("_", 2)[2]
 
 
-def lesson_number(script: Path) -> str:
-    """``"07"`` for scripts/code_07_tags.py."""
-    return script.stem.split("_")[1]
-
-
-def lessons() -> list[Path]:
-    return sorted((REPO_ROOT / "scripts").glob(LESSON_GLOB))
-
-
-def lesson_env() -> dict[str, str]:
-    """The caller's environment with this interpreter's bin/ first on PATH (see
-    course.venv_env): lessons must find the venv's `python` and `uvicorn` by name."""
-    return venv_env()
-
-
 class Runner:
     """Runs lessons as subprocesses and can stop every one still running."""
 
@@ -83,7 +66,7 @@ class Runner:
                 return Result(script, -1, 0.0, "(not started: an earlier lesson failed)")
             process = subprocess.Popen(
                 [sys.executable, str(script)],
-                env=env or lesson_env(),
+                env=env or venv_env(),  # lessons start `python`, `uvicorn` by name
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
@@ -110,13 +93,7 @@ class Runner:
 
     @staticmethod
     def _terminate(process: subprocess.Popen) -> None:
-        """SIGTERM (a lesson stops the servers it started on it), SIGKILL if it lingers."""
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=STOP_GRACE_S)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        course.stop_process(process, STOP_GRACE_S)
 
 
 def run_lesson(script: Path, env: dict[str, str] | None = None) -> Result:
@@ -126,7 +103,7 @@ def run_lesson(script: Path, env: dict[str, str] | None = None) -> Result:
 
 def stack_is_up() -> bool:
     try:
-        urllib.request.urlopen(f"{STACK_TRACKING_URI}/health", timeout=2).close()
+        urllib.request.urlopen(f"{course.STACK_TRACKING_URI}/health", timeout=2).close()
     except (urllib.error.URLError, OSError):
         return False
     return True
@@ -142,7 +119,7 @@ def replay(
     """Run ``scripts`` with up to ``jobs`` at once; print one line each, in course order.
 
     ``skipped`` lessons get a line saying why, in their place; ``env`` replaces
-    ``lesson_env()`` (another store, say). Returns the results, and
+    ``course.venv_env()`` (another store, say). Returns the results, and
     the first failure in course order (or None); after a failure, the lessons still
     running are stopped and no new one starts.
     """

@@ -28,7 +28,6 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import course  # the stack settings the lessons read too
 
 STACK_DIR = course.STACK_DIR
@@ -98,13 +97,12 @@ class Server:
         )
 
     def check_port(self) -> None:
-        if not course.port_is_free(self.port, HOST):
-            sys.exit(
-                f"error: port {self.port} on {HOST} is already in use, so {self.name} "
-                f"cannot start there. Stop what listens on it (`make stack-status`, "
-                f"`lsof -i :{self.port}`), or choose another port with the environment "
-                f"variable of stack.py's docstring."
-            )
+        course.require_free_port(
+            self.port,
+            f"{self.name} cannot start there (`make stack-status` shows the stack's servers)",
+            "choose another port with the variable of docs/production-stack.md's table",
+            HOST,
+        )
 
     def wait(self, ready) -> None:
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -283,12 +281,7 @@ def up_mlflow() -> str:
         "1",
     ]
     # No job runner: ~0.8 GB instead of ~2.7 GB. PATH: the server runs this venv's uvicorn.
-    env = {
-        **os.environ,
-        **S3_ENV,
-        "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false",
-        "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")]),
-    }
+    env = course.venv_env(**S3_ENV, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
     MLFLOW.spawn(command, env)
     MLFLOW.wait(lambda: urllib.request.urlopen(f"{TRACKING_URI}/health", timeout=2).status == 200)
     return f"running (pid {MLFLOW.pid()}) on {TRACKING_URI}"

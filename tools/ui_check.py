@@ -2,38 +2,52 @@
 
 `make ui-check` runs this after `make all`. It starts `mlflow ui` on the course's store as
 `make ui` does (127.0.0.1, a free port), opens it in Debian's Chromium driven by Playwright
-(no browser download: `apt-get install chromium chromium-driver`), and checks what a
-learner should see:
+(no browser download: `apt-get install chromium chromium-driver`) with an empty profile, as
+a new learner's browser, and checks what the README tells a learner to do and see:
 
-1. every experiment of the store is listed on the experiments page;
-2. lesson 25's latest run page shows its params and metrics, with their values;
-3. its confusion matrix artifact renders, at the size of the PNG in the store.
+1. MLflow 3.17 opens on its GenAI view (Prompts, AI Gateway in the sidebar): a click on
+   "Model training", in the sidebar's GenAI | Model training switch, turns it into the
+   model-training view (Experiments, Model registry). The UI keeps that choice in the
+   browser (localStorage ``mlflow.workflowType_v1``); every check below runs in that view;
+2. every experiment of the store is listed on the experiments page;
+3. lesson 00's experiment, searched and clicked, lists its run; clicked, the run page shows
+   each param lesson 00 logged (the installed versions), with its value;
+4. lesson 25's latest run page shows its params and metrics, with their values;
+5. its confusion matrix artifact renders, at the size of the PNG in the store.
 
-Screenshots of the three pages go to plots/ui_*.png. Exits 1 with one line on the first
-thing the browser does not show. tests/test_ui_browser.py runs the same checks.
+Screenshots go to plots/ui_*.png; lesson 00's run page, plots/ui_model_training.png, is
+also the README's picture, docs/images/ui_model_training.png. Exits 1 with one line on
+the first thing the browser does not show. tests/test_ui_browser.py runs the same checks.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import shutil
 import struct
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO_ROOT / "scripts"))
-import course  # noqa: E402
+import start
+
+import course
 
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
 # Headless as root, and no calls to Google's services (this network refuses them).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = [
+    *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"),
+    *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
+]
+# The sidebar's switch between MLflow 3.17's two views, and a link each view alone shows.
+TRAINING_VIEW = "Model training"  # the other button of the switch is "GenAI"
+TRAINING_ONLY, GENAI_ONLY = "Model registry", "Prompts"
+INSTALL_EXPERIMENT, INSTALL_RUN = "00-installation", "installation-check"  # lesson 00
 RUN_EXPERIMENT = "25-complete-script"
 FIGURE = "plots/25_confusion_matrix.png"
+README_IMAGE = course.REPO_ROOT / "docs" / "images" / "ui_model_training.png"
 WAIT_MS = 30_000
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -59,15 +73,14 @@ def missing_browser() -> str | None:
 
 
 @contextmanager
-def ui_server(uri: str, artifacts: Path) -> Iterator[str]:
-    """`mlflow ui` on the store, as `make ui` starts it, on a free port; yields its URL."""
+def ui_server(store: Path) -> Iterator[str]:
+    """`mlflow ui` on ``store`` exactly as `make ui` starts it, on a free port; yields its URL."""
     port = course.free_port()
     url = f"http://{course.LOOPBACK}:{port}"
-    command = [sys.executable, "-m", "mlflow", "ui", "--backend-store-uri", uri,
-               "--artifacts-destination", str(artifacts), "--host", course.LOOPBACK,
-               "--port", str(port), "--workers", "1"]  # fmt: skip
-    env = course.venv_env(MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
-    with course.background_server(command, f"{url}/health", what="mlflow ui", env=env):
+    env = course.venv_env(**start.UI_ENV)
+    with course.background_server(
+        start.ui_command(store, port), f"{url}/health", what="mlflow ui", env=env
+    ):
         yield url
 
 
@@ -78,9 +91,12 @@ def browser_page(profile: Path) -> Iterator[object]:
 
     with sync_playwright() as driver:
         context = driver.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
-            headless=True, viewport=VIEWPORT,
-        )  # fmt: skip
+            str(profile),
+            executable_path=str(CHROMIUM),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            viewport=VIEWPORT,
+        )
         try:
             yield context.new_page()
         finally:
@@ -96,16 +112,45 @@ def _wait(locator, what: str, timeout_ms: int) -> None:
         raise UIError(f"the UI does not show {what} (waited {timeout_ms / 1000:.0f} s)") from None
 
 
-def check_experiments(
-    page, url: str, names: list[str], newest: str, timeout_ms: int = WAIT_MS
-) -> None:
+def switch_to_model_training(page, url: str) -> None:
+    """Open the UI as a new learner does, on its home page in MLflow 3.17's GenAI view, and
+    click "Model training" in the sidebar's GenAI | Model training switch, as the README
+    says. The sidebar must change: Model registry in, Prompts out."""
+    page.goto(f"{url}/", wait_until="domcontentloaded")  # it never goes idle
+    sidebar = page.get_by_role("navigation")
+    _wait(sidebar.get_by_role("link", name=GENAI_ONLY, exact=True), "its GenAI view", WAIT_MS)
+    close_assistant(page)
+    switch = page.get_by_role("button", name=TRAINING_VIEW, exact=True)
+    _wait(switch, f"the sidebar's switch to {TRAINING_VIEW!r}", WAIT_MS)
+    switch.first.click()
+    check_training_view(page)
+
+
+def check_training_view(page, timeout_ms: int = WAIT_MS) -> None:
+    """The sidebar is the model-training view's: Model registry listed, Prompts not."""
+    sidebar = page.get_by_role("navigation")
+    _wait(
+        sidebar.get_by_role("link", name=TRAINING_ONLY, exact=True),
+        f"the {TRAINING_VIEW.lower()} view ({TRAINING_ONLY!r} in the sidebar)",
+        timeout_ms,
+    )
+    if sidebar.get_by_role("link", name=GENAI_ONLY, exact=True).count():
+        raise UIError(f"the sidebar still lists {GENAI_ONLY!r}: the GenAI view is still on")
+
+
+def open_experiments(page, timeout_ms: int = WAIT_MS):
+    """Click Experiments in the sidebar; returns the page's search box."""
+    page.get_by_role("navigation").get_by_role("link", name="Experiments", exact=True).click()
+    search = page.get_by_placeholder("Search experiments")
+    _wait(search, "the experiments page", timeout_ms)
+    return search
+
+
+def check_experiments(page, names: list[str], newest: str, timeout_ms: int = WAIT_MS) -> None:
     """Each experiment is found by the page's search box, as a learner finds it (the list
     shows 25 per page). The first may take the page's load time (WAIT_MS); the others then
     get ``timeout_ms`` each. Ends on the whole list, the ``newest`` experiment on top."""
-    page.goto(f"{url}/#/experiments", wait_until="domcontentloaded")  # it never goes idle
-    search = page.get_by_placeholder("Search experiments")
-    _wait(search, "the experiments page", WAIT_MS)
-    close_assistant(page)
+    search = open_experiments(page)
     for index, name in enumerate(names):
         search.fill(name)
         search.press("Enter")
@@ -116,6 +161,24 @@ def check_experiments(
     _wait(page.get_by_role("link", name=newest, exact=True), "the whole list", WAIT_MS)
 
 
+def find_run(page, experiment: str, run, timeout_ms: int = WAIT_MS) -> None:
+    """Experiments → search ``experiment`` → click it → click the run's name in its runs
+    table (the newest on top): the page must be that run's, showing its values."""
+    info = run.info
+    search = open_experiments(page)
+    search.fill(experiment)
+    search.press("Enter")
+    link = page.get_by_role("link", name=experiment, exact=True)
+    _wait(link, f"experiment {experiment!r}", timeout_ms)
+    link.first.click()
+    link = page.get_by_role("link", name=info.run_name, exact=True)
+    _wait(link, f"run {info.run_name!r} in the runs of {experiment!r}", timeout_ms)
+    link.first.click()
+    check_values(page, run, timeout_ms)
+    if f"/runs/{info.run_id}" not in page.url:
+        raise UIError(f"run {info.run_name!r} opens {page.url}, not run {info.run_id}")
+
+
 def close_assistant(page) -> None:
     """MLflow 3.17 opens its Assistant panel on the right; close it, as a learner would."""
     close = page.get_by_role("button", name="Close", exact=True)
@@ -124,10 +187,19 @@ def close_assistant(page) -> None:
 
 
 def check_run(page, url: str, run, timeout_ms: int = WAIT_MS) -> None:
-    """The run page shows each param and each metric in a row of its own, with its value."""
+    """The run page, opened by its URL, shows the run's values (``check_values``)."""
     info = run.info
-    page.goto(f"{url}/#/experiments/{info.experiment_id}/runs/{info.run_id}",
-              wait_until="domcontentloaded")  # fmt: skip
+    page.goto(
+        f"{url}/#/experiments/{info.experiment_id}/runs/{info.run_id}",
+        wait_until="domcontentloaded",
+    )
+    check_values(page, run, timeout_ms)
+
+
+def check_values(page, run, timeout_ms: int = WAIT_MS) -> None:
+    """The run page shows each param and each metric in a row of its own, with its value;
+    scrolled to the metrics, when there are some."""
+    info = run.info
     for kind, values in (("param", run.data.params), ("metric", run.data.metrics)):
         for key, value in values.items():
             has_key = page.get_by_role("cell", name=key, exact=True)
@@ -136,7 +208,9 @@ def check_run(page, url: str, run, timeout_ms: int = WAIT_MS) -> None:
             cells = [cell.strip() for cell in row.first.get_by_role("cell").all_inner_texts()]
             if not any(shows(cell, value) for cell in cells[1:]):
                 raise UIError(f"{kind} {key!r} shows {cells}, not {value!r}")
-    page.get_by_text(next(iter(run.data.metrics)), exact=True).first.scroll_into_view_if_needed()
+    if run.data.metrics:
+        metric = next(iter(run.data.metrics))
+        page.get_by_text(metric, exact=True).first.scroll_into_view_if_needed()
 
 
 def shows(cell: str, value: str | float) -> bool:
@@ -162,35 +236,56 @@ def check_image_artifact(page, path: str, size: tuple[int, int], timeout_ms: int
     try:
         page.wait_for_function(
             f"() => [...document.images].some(i => i.complete && i.naturalWidth === {width} "
-            f"&& i.naturalHeight === {height})", timeout=timeout_ms)  # fmt: skip
+            f"&& i.naturalHeight === {height})",
+            timeout=timeout_ms,
+        )
     except PlaywrightTimeout:
         raise UIError(f"{path} does not render as a {width}x{height} image") from None
 
 
-def check_ui(uri: str, artifacts: Path, shots: Path, profile: Path, expected: list[str],
-             timeout_ms: int = WAIT_MS) -> str:  # fmt: skip
-    """The three checks on the store at ``uri``, expecting every experiment it holds and
-    those named in ``expected`` too; returns a one-line summary."""
+def latest_run(client, experiment: str, lesson: str, name: str | None = None):
+    """The newest run of ``experiment`` (named ``name``, when given), or UIError."""
+    found = client.get_experiment_by_name(experiment)
+    named = f"attributes.run_name = '{name}'" if name else ""
+    runs = client.search_runs([found.experiment_id], named, max_results=1) if found else []
+    if not runs:
+        raise UIError(f"no run in experiment {experiment!r}: run lesson {lesson} first")
+    return runs[0]
+
+
+def check_ui(
+    store: Path,
+    shots: Path,
+    profile: Path,
+    expected: list[str],
+    timeout_ms: int = WAIT_MS,
+) -> str:
+    """The checks on the SQLite ``store``, in the model-training view, expecting every
+    experiment it holds and those named in ``expected`` too; returns a one-line summary."""
     import mlflow
 
+    uri = f"sqlite:///{store}"
+    (shots / "ui_failure.png").unlink(missing_ok=True)  # written again if the browser fails
     client = mlflow.MlflowClient(uri)
     by_date = client.search_experiments(max_results=1000, order_by=["last_update_time DESC"])
     stored = sorted(e.name for e in by_date)
     names = stored + sorted(set(expected) - set(stored))  # the stored ones load the page
-    experiment = client.get_experiment_by_name(RUN_EXPERIMENT)
-    runs = client.search_runs([experiment.experiment_id], max_results=1) if experiment else []
-    if not runs:
-        raise UIError(f"no run in experiment {RUN_EXPERIMENT!r}: run lesson 25 first")
-    run = runs[0]
+    install = latest_run(client, INSTALL_EXPERIMENT, "00", INSTALL_RUN)
+    run = latest_run(client, RUN_EXPERIMENT, "25")
     local = mlflow.artifacts.download_artifacts(
         run_id=run.info.run_id, artifact_path=FIGURE, dst_path=str(profile.parent), tracking_uri=uri
     )
     size = png_size(Path(local).read_bytes())
     shots.mkdir(parents=True, exist_ok=True)
-    with ui_server(uri, artifacts) as url, browser_page(profile) as page:
+    with ui_server(store) as url, browser_page(profile) as page:
         try:
-            check_experiments(page, url, names, by_date[0].name, timeout_ms)
+            switch_to_model_training(page, url)
+            check_experiments(page, names, by_date[0].name, timeout_ms)
             page.screenshot(path=str(shots / "ui_experiments.png"))
+            find_run(page, INSTALL_EXPERIMENT, install)
+            check_training_view(page)  # still on, on the run page: the README's picture
+            close_assistant(page)  # should it have opened late
+            page.screenshot(path=str(shots / "ui_model_training.png"))
             check_run(page, url, run)
             page.screenshot(path=str(shots / "ui_run.png"))
             check_image_artifact(page, FIGURE, size)
@@ -198,9 +293,12 @@ def check_ui(uri: str, artifacts: Path, shots: Path, profile: Path, expected: li
         except UIError:
             page.screenshot(path=str(shots / "ui_failure.png"))  # what the browser showed
             raise
-    return (f"{len(names)} experiments listed; run {run.info.run_id}: "
-            f"{len(run.data.params)} params, {len(run.data.metrics)} metrics, "
-            f"{FIGURE} rendered at {size[0]}x{size[1]}")  # fmt: skip
+    return (
+        f"{TRAINING_VIEW.lower()} view on; {len(names)} experiments listed; "
+        f"run {install.info.run_id} ({INSTALL_EXPERIMENT}): {len(install.data.params)} params; "
+        f"run {run.info.run_id} ({RUN_EXPERIMENT}): {len(run.data.params)} params, "
+        f"{len(run.data.metrics)} metrics, {FIGURE} rendered at {size[0]}x{size[1]}"
+    )
 
 
 def main() -> int:
@@ -217,13 +315,23 @@ def main() -> int:
         return 1
     with tempfile.TemporaryDirectory(prefix="course-ui-") as tmp:
         try:
-            summary = check_ui(uri, db.parent / course.ARTIFACTS_DIRNAME, course.PLOTS_DIR,
-                               Path(tmp) / "profile", expected=[])  # fmt: skip
+            summary = check_ui(
+                db,
+                course.PLOTS_DIR,
+                Path(tmp) / "profile",
+                expected=[],
+            )
         except UIError as error:
-            print(f"error: {error}. What the browser showed: {course.PLOTS_DIR}/ui_failure.png")
+            failure = course.PLOTS_DIR / "ui_failure.png"
+            shown = f" What the browser showed: {failure}" if failure.exists() else ""
+            print(f"error: {error}.{shown}")
             return 1
+    shutil.copyfile(course.PLOTS_DIR / "ui_model_training.png", README_IMAGE)
     print(f"UI checked in Chromium: {summary}")
-    print(f"screenshots: {course.PLOTS_DIR}/ui_experiments.png, ui_run.png, ui_artifact.png")
+    print(
+        f"screenshots: {course.PLOTS_DIR}/ui_experiments.png, ui_model_training.png, "
+        f"ui_run.png, ui_artifact.png; the README's: {README_IMAGE}"
+    )
     return 0
 
 

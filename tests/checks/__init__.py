@@ -6,8 +6,12 @@ by default; ``replays=2`` only where the second run's effect on the same store i
 check asserts (registry versions and aliases, restores, gc, ``-P`` overrides). That every
 other lesson re-runs on the same store is proven by CI's ``make all`` twice on one store.
 A check counts the replays actually made from ``len(lesson.outputs)``, never a constant.
-Register one with ``@check("07")`` in any module of this package; ``test_lessons.py``
-fails for a lesson script that has no check.
+
+The check of lesson NN lives in a module named like its script, so a reader finds it in one
+step: scripts/code_21_model_registry.py's is tests/checks/code_21_model_registry.py,
+registered there with ``@check("21")`` (the decorator refuses any other module).
+Helpers used by several checks are in ``checks.common``. ``test_lessons.py`` fails for a
+lesson script that has no check, or whose check's module is not named like the script.
 """
 
 from __future__ import annotations
@@ -44,6 +48,11 @@ def check(
     ``last_in_shell``: the last replay runs the lesson's printed commands in bash."""
 
     def register(function: Callable[[Lesson], None]) -> Callable[[Lesson], None]:
+        module = function.__module__.rpartition(".")[2]
+        assert module.startswith(f"code_{number}_"), (
+            f"the check of lesson {number} is in checks/{module}.py: move it to "
+            f"tests/checks/code_{number}_<concept>.py, named like the lesson's script"
+        )
         assert number not in CHECKS, f"lesson {number} has two checks"
         CHECKS[number] = Check(function, replays, env, needs_stack, last_in_shell)
         return function

@@ -1,6 +1,6 @@
-"""Check for lesson 11, replayed against a real stack started for the test (PostgreSQL,
-SeaweedFS, mlflow server on free ports): the rows in PostgreSQL, the objects in the bucket,
-and, after the whole stack is stopped and started again, the model and its files."""
+"""Check for lesson 11, replayed against a real stack started for the test (PostgreSQL, SeaweedFS,
+mlflow server on free ports): the rows in PostgreSQL, the objects in the bucket, and, after the
+whole stack is stopped and started again, the model and its files."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import boto3
 import mlflow
 import psycopg2
 from conftest import Lesson, stack_command
-from sklearn.linear_model import LogisticRegression
 
 import course
 from checks import check
+from checks.common import reference_model
 
 REGISTERED = "iris-production"
 
@@ -55,11 +55,15 @@ def production_stack(lesson: Lesson) -> None:
             ("11-production-stack",),
         )
         runs = cursor.fetchall()
-        cursor.execute("SELECT version, source, run_id FROM model_versions WHERE name = %s "
-                       "ORDER BY version", (REGISTERED,))  # fmt: skip
+        cursor.execute(
+            "SELECT version, source, run_id FROM model_versions WHERE name = %s ORDER BY version",
+            (REGISTERED,),
+        )
         versions = cursor.fetchall()
-        cursor.execute("SELECT name, artifact_location FROM experiments WHERE name = %s",
-                       ("11-production-stack-direct",))  # fmt: skip
+        cursor.execute(
+            "SELECT name, artifact_location FROM experiments WHERE name = %s",
+            ("11-production-stack-direct",),
+        )
         direct = cursor.fetchone()
     assert [(name, status) for _, name, status in runs] == [("logreg-on-the-stack", "FINISHED")] * 2
     assert [(v, run_id) for v, _, run_id in versions] == [(1, runs[0][0]), (2, runs[1][0])]
@@ -81,8 +85,8 @@ def production_stack(lesson: Lesson) -> None:
         done = stack_command(action, lesson.env)
         assert done.returncode == 0, done.stdout + done.stderr
     assert bucket_keys(where["s3"]) == keys
-    X_train, X_test, y_train, _ = course.load_iris_split()
-    expected = LogisticRegression(max_iter=200).fit(X_train, y_train).predict(X_test)
+    _, X_test, _, _ = course.load_iris_split()
+    expected = reference_model().predict(X_test)
     with mock.patch.dict(os.environ, {"MLFLOW_TRACKING_URI": where["server"]}):
         mlflow.set_tracking_uri(where["server"])
         try:

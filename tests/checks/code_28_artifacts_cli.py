@@ -1,10 +1,6 @@
-"""Check for lesson 28: a finished run's artifacts handled with `mlflow artifacts`.
-
-The lesson was replayed beforehand. Each replay's run is read back from the store and
-every file recomputed here: the report from a model trained here, the reviewed copy as the
-report plus the review and nothing else, the archive unpacked and compared byte for byte
-with the folder it packs. The commands the lesson printed are run again, as printed.
-"""
+"""Check for lesson 28, replayed twice (the second in bash): each run's files recomputed here (the
+report from a model trained here, the reviewed copy, the archive unpacked byte for byte), and
+the printed commands run again, as printed."""
 
 from __future__ import annotations
 
@@ -19,11 +15,10 @@ import sys
 import zipfile
 
 from conftest import Lesson, lesson_env
-from sklearn.linear_model import LogisticRegression
 
 import course
 from checks import check
-from checks.tracking_basics import finished
+from checks.common import finished, reference_model
 
 EXPERIMENT = "28-artifacts-cli"
 PATHS = {
@@ -59,8 +54,7 @@ def artifacts_cli(lesson: Lesson) -> None:
 
     # What the Python part logged, recomputed: log_dict writes json.dump(indent=2).
     X_train, X_test, y_train, y_test = course.load_iris_split()
-    model = LogisticRegression(max_iter=200, random_state=course.RANDOM_STATE)
-    accuracy = model.fit(X_train, y_train).score(X_test, y_test)
+    accuracy = reference_model().score(X_test, y_test)
     report = {"model": "LogisticRegression", "accuracy": accuracy, "test_rows": len(X_test)}
     data = {
         "train.csv": X_train.assign(species=y_train).to_csv(index=False).encode(),
@@ -121,8 +115,13 @@ def artifacts_cli(lesson: Lesson) -> None:
     # Pasted into a terminal with MLFLOW_TRACKING_URI set, a printed command runs and
     # answers from the store: the first listing, now showing what the CLI added.
     command = printed_commands(lesson.outputs[-1])[0]
-    done = subprocess.run([sys.executable, "-m", *command], env=lesson_env(lesson.store),
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", *command],
+        env=lesson_env(lesson.store),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     listed = {(e["path"], e["is_dir"]) for e in json.loads(done.stdout)}
     assert listed == {(a.path, a.is_dir) for a in lesson.store.client.list_artifacts(run_id)}

@@ -1,10 +1,6 @@
-"""Check for lesson 29: experiments and runs managed from the CLI, read back after two replays.
-
-The CLI commands the lesson printed name the ids it worked on; each one's final state is
-read back through MlflowClient: the run deleted then restored is active with its params,
-the dud run, its logged model and the scratch experiment are gone for good (files too),
-and both scratch names are free for the next replay.
-"""
+"""Check for lesson 29, replayed twice (the second in bash): the run deleted then restored is
+active with its params; the dud run, its model and the scratch experiment are gone for good
+(files too), and both scratch names are free for the next replay."""
 
 from __future__ import annotations
 
@@ -19,11 +15,10 @@ import pytest
 from conftest import Lesson
 from mlflow.entities import ViewType
 from mlflow.exceptions import MlflowException
-from sklearn.linear_model import LogisticRegression
 
 import course
 from checks import check
-from checks.tracking_basics import logged_models
+from checks.common import logged_models, reference_model
 
 EXPERIMENT = "29-experiments-runs-cli"
 SCRATCH, RENAMED = "29-cli-scratch", "29-cli-renamed"
@@ -50,12 +45,6 @@ def files_under(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_file()]
 
 
-def reference(C: float) -> LogisticRegression:
-    X_train, _, y_train, _ = course.load_iris_split()
-    model = LogisticRegression(C=C, max_iter=500, random_state=course.RANDOM_STATE)
-    return model.fit(X_train, y_train)
-
-
 # Two replays: gc must free both scratch names for the second run, which creates, renames,
 # deletes, restores and purges them again; each replay's restored run is checked. The second
 # pastes every printed command into bash, as a learner would: the same effects must follow.
@@ -72,7 +61,7 @@ def experiments_runs_cli(lesson: Lesson) -> None:
     for run in runs:
         assert (run.info.status, run.info.lifecycle_stage) == ("FINISHED", "active")
         C = float(run.data.params["C"])
-        model = reference(C)
+        model = reference_model(C=C, max_iter=500)
         assert run.data.params == {"C": str(C)}
         assert run.data.metrics == {"accuracy": model.score(X_test, y_test)}
         coef = json.loads(store.read_artifact(run.info.run_id, "coef.json", lesson.tmp / "c"))

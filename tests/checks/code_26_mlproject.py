@@ -1,11 +1,6 @@
-"""Check for lesson 26: the repository as an MLflow Project, run with parameters.
-
-The lesson is replayed twice with PATH=/usr/bin:/bin and the interpreter given by its full
-path, as a learner who did not activate the venv runs it: the entry points' `python` must
-still be the venv's. Every project run is read back from the store: its parameters and
-tags, the runs its scripts added (nested children), the registered versions, and the
-estimators inside them, compared with estimators trained here with the same values.
-"""
+"""Check for lesson 26, replayed with PATH=/usr/bin:/bin and the interpreter's full path, as a
+learner who did not activate the venv (the entry points' `python` must still be the venv's):
+each project run, its nested children, and registered versions equal to estimators trained here."""
 
 from __future__ import annotations
 
@@ -14,11 +9,10 @@ import importlib
 import mlflow
 import numpy as np
 from conftest import Lesson
-from sklearn.linear_model import LogisticRegression
 
 import course
 from checks import check
-from checks.tracking_basics import logged_models
+from checks.common import logged_models, reference_model
 
 EXPERIMENT = "26-mlproject"
 PARENT_TAG = "mlflow.parentRunId"
@@ -64,30 +58,33 @@ def mlproject(lesson: Lesson) -> None:
     assert len(finished) == replays * len(trainings)
     given = [{k: str(v) for k, v in values.items()} for values in trainings] * replays
     for run, values in zip(finished, given, strict=True):
-        assert run.data.params == {**values, "registered_model": registered,
-                                   "random_state": str(course.RANDOM_STATE)}  # fmt: skip
+        assert run.data.params == {
+            **values,
+            "registered_model": registered,
+            "random_state": str(course.RANDOM_STATE),
+        }
         assert run.info.run_name == "logreg-complete"
         assert set(run.data.metrics) >= {"accuracy", "f1_macro"}
         assert [m.name for m in logged_models(lesson, run)] == ["model"]
 
     # One registered version per training, from that project run, built with its values.
-    X_train, X_test, y_train, _ = course.load_iris_split()
-    versions = sorted(lesson.store.client.search_model_versions(f"name = '{registered}'"),
-                      key=lambda v: v.version)  # fmt: skip
+    _, X_test, _, _ = course.load_iris_split()
+    versions = sorted(
+        lesson.store.client.search_model_versions(f"name = '{registered}'"), key=lambda v: v.version
+    )
     assert [v.run_id for v in versions] == [r.info.run_id for r in finished]
     with lesson.store.active():
         for version, values in zip(versions, given, strict=True):
             estimator = mlflow.sklearn.load_model(f"models:/{registered}/{version.version}")
             params = estimator.get_params()
             assert (params["C"], params["max_iter"], params["solver"]) == (
-                float(values["C"]), int(values["max_iter"]), values["solver"])  # fmt: skip
-            fresh = LogisticRegression(
-                C=float(values["C"]),
-                max_iter=int(values["max_iter"]),
-                solver=values["solver"],
-                random_state=course.RANDOM_STATE,
+                float(values["C"]),
+                int(values["max_iter"]),
+                values["solver"],
             )
-            fresh.fit(X_train, y_train)
+            fresh = reference_model(
+                C=float(values["C"]), max_iter=int(values["max_iter"]), solver=values["solver"]
+            )
             assert np.allclose(estimator.coef_, fresh.coef_)
             assert np.array_equal(estimator.predict(X_test), fresh.predict(X_test))
     names = {m.name for m in lesson.store.client.search_registered_models()}

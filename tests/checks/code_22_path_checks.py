@@ -1,15 +1,9 @@
-"""Checks for lessons 22 and 24: what goes into the store from outside MLflow.
-
-22: only the paths that pass the check are logged, byte for byte, and a refused path leaves
-no trace at all (not even the empty folder MLflow itself would create). 24: a joblib file
-trained elsewhere is registered with its origin, and the registry's versions predict what
-the original file, read back from the store, predicts.
-"""
+"""Check for lesson 22: only the paths that pass the check are logged, byte for byte, and a refused
+path leaves no trace at all (not even the empty folder MLflow itself would create)."""
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import shutil
@@ -17,20 +11,19 @@ import subprocess
 import sys
 from pathlib import Path
 
-import joblib
-import mlflow
-import numpy as np
-import sklearn
 from conftest import LESSON_TIMEOUT_S, Lesson, lesson_env
 from mlflow.entities import Run
 
 import course
 from checks import check
-from checks.tracking_basics import finished, logged_models, replayed_run
+from checks.common import replayed_run
 
 # Runs a command as root without the capabilities that let root ignore file modes.
-NO_DAC_OVERRIDE = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
-                   "--bounding-set=-dac_override,-dac_read_search"]  # fmt: skip
+NO_DAC_OVERRIDE = [
+    "setpriv",
+    "--inh-caps=-dac_override,-dac_read_search",
+    "--bounding-set=-dac_override,-dac_read_search",
+]
 REFUSED_22 = {
     "config.json": "refused: does not exist",
     "plots": "refused: does not exist",
@@ -126,53 +119,3 @@ def path_checks(lesson: Lesson) -> None:
     client.log_artifacts(scratch, str(lesson.tmp / "plots"), "inputs/plots")
     client.set_terminated(scratch)
     assert entries(lesson, scratch) == {"inputs", "inputs/plots"}
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-# Two replays: the second registers version 2 of the same name (versions [1, 2]), and its
-# output names models:/iris-imported/2.
-@check("24", replays=2)
-def import_model(lesson: Lesson) -> None:
-    name = "iris-imported"
-    replayed_run(lesson, "24-import-model", "import-joblib")
-    runs = lesson.store.runs("24-import-model")
-    client = lesson.store.client
-    versions = sorted(client.search_model_versions(f"name = '{name}'"), key=lambda v: v.version)
-    assert [v.version for v in versions] == [1, 2]  # one more at each replay
-    _, X_test, _, _ = course.load_iris_split()
-    for version, run in zip(versions, runs, strict=True):
-        # The version is the run's logged model, registered by its models:/m-… URI.
-        (model,) = logged_models(lesson, run)
-        assert version.source == model.model_uri
-        assert version.run_id == run.info.run_id
-        # The original file is kept, and the tagged hash is its hash.
-        original = lesson.tmp / f"original-{version.version}"
-        data = lesson.store.read_artifact(run.info.run_id, "original/iris.joblib", original)
-        origin = {
-            "origin": "trained outside MLflow",
-            "origin.file": "iris.joblib",
-            "origin.sha256": sha256(data),
-            "origin.sklearn_version": sklearn.__version__,
-        }
-        assert {k: run.data.tags.get(k) for k in origin} == origin
-        assert {k: version.tags.get(k) for k in origin} == origin
-        # The registry's copy predicts exactly what the file predicts (trusted: our own).
-        from_file = joblib.load(original / "iris.joblib").predict(X_test)
-        with lesson.store.active():
-            info = mlflow.models.get_model_info(f"models:/{name}/{version.version}")
-            registered = mlflow.pyfunc.load_model(f"models:/{name}/{version.version}")
-            native = mlflow.sklearn.load_model(f"models:/{name}/{version.version}")
-        assert info.signature.inputs.input_names() == course.FEATURES
-        assert {c.type.name for c in info.signature.inputs.inputs} == {"double"}
-        assert info.signature.outputs.to_dict() == [
-            {"type": "string", "name": course.TARGET, "required": True}
-        ]
-        assert np.array_equal(registered.predict(X_test), from_file)
-        assert np.array_equal(native.predict(X_test), from_file)
-        assert info.flavors["sklearn"]["serialization_format"] == "skops"
-    assert finished(runs)
-    assert f"registered:  models:/{name}/2 (source {versions[1].source})" in lesson.outputs[-1]
-    assert "same predictions as the file: True" in lesson.outputs[-1]

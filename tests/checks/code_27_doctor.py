@@ -1,11 +1,6 @@
-"""Check for lesson 27: the doctor report kept with each run tells the truth and no secret.
-
-The lesson is replayed with fake secrets in its environment (MLflow's tracking password and
-token, an AWS key pair; harmless with a SQLite store). The stored report must be exactly what
-`mlflow doctor --mask-envs` prints in that environment, state this interpreter's versions and
-the test's store, list every MLFLOW_* variable with its value masked, and show none of the
-secrets; neither may the run's params and tags, nor what the lesson printed.
-"""
+"""Check for lesson 27, replayed with fake secrets in its environment: the stored report is
+exactly `mlflow doctor --mask-envs`'s, states this interpreter and the test's store, masks every
+MLFLOW_* value, and no secret is in it, in the run's params and tags, or in the output."""
 
 from __future__ import annotations
 
@@ -19,7 +14,7 @@ import mlflow
 from conftest import Lesson, lesson_env
 
 from checks import check
-from checks.tracking_basics import replayed_run
+from checks.common import replayed_run
 
 FAKE_SECRETS = {
     "MLFLOW_TRACKING_PASSWORD": "fake-mlflow-password-27",
@@ -46,8 +41,14 @@ def read_report(text: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
 
 def doctor_here(env: dict[str, str]) -> str:
     """What `mlflow doctor --mask-envs` prints in the environment the lesson ran with."""
-    done = subprocess.run([sys.executable, "-m", "mlflow", "doctor", "--mask-envs"], env=env,
-                          capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "mlflow", "doctor", "--mask-envs"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return done.stdout
 
 
