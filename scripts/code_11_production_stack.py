@@ -1,8 +1,10 @@
 """11 · Production stack — Code 11 « Production avec S3/PostgreSQL »
 
 What you learn
-  * a team's setup: PostgreSQL keeps the metadata, an S3 bucket the artifacts, and one
-    `mlflow server` in front (start all three with `make stack-up`, no Docker)
+  * a team's setup: PostgreSQL keeps the metadata, an S3 bucket the artifacts, and
+    `mlflow server`s in front (start them all with `make stack-up`, no Docker)
+  * a login per request: the servers run MLflow's basic-auth app, and the client sends the
+    user and password of MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD
   * proxied, the usual way: clients know only the server, mlflow.set_tracking_uri(http://...);
     the server writes to PostgreSQL and to S3 with its own credentials
   * where things really went: the run and the model version as rows in PostgreSQL
@@ -15,12 +17,14 @@ Optional: no later lesson uses what this one logs (it goes to the stack, not mlf
       installed; `make stack-down` after). To skip it, go on to code_12_signature.py;
       `make all` skips it by itself, and run without the stack it stops in seconds, saying so.
 Run:  python scripts/code_11_production_stack.py   (or: make run N=11), after make stack-up
-UI:   the stack's own server, http://127.0.0.1:15000 → experiment 11-production-stack;
-      Models → iris-production @champion
+      and the `export MLFLOW_TRACKING_USERNAME=... MLFLOW_TRACKING_PASSWORD=...` it prints
+UI:   the stack's own server, http://127.0.0.1:15000 (log in as the admin) → experiment
+      11-production-stack; Models → iris-production @champion
 Prev: code_10_autolog.py · Next: code_12_signature.py
 """
 
 import os
+import sys
 
 import boto3
 import mlflow
@@ -42,7 +46,17 @@ def main() -> str:
         "start it with `make stack-up` (then `make stack-status`).",
     )
     mlflow.set_tracking_uri(course.STACK_TRACKING_URI)
-    mlflow.set_experiment(experiment_id=course.get_or_create_experiment(EXPERIMENT))
+    #    Every request carries the login of the environment; without one, the server says 401.
+    try:
+        mlflow.set_experiment(experiment_id=course.get_or_create_experiment(EXPERIMENT))
+    except mlflow.exceptions.MlflowException as error:
+        if error.error_code != "UNAUTHENTICATED":
+            raise
+        sys.exit(
+            "error: the stack's server refused the login (401): export "
+            "MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, the admin's as "
+            "`make stack-up` says, then run this again."
+        )
     X_train, X_test, y_train, y_test = course.load_iris_split()
 
     # 2. Proxied: the same code as on a laptop. The client holds no database password and

@@ -11,7 +11,8 @@ What you learn
                   mlflow runs delete / restore --run-id <id>
   * deleted is not gone: the name stays taken, the files stay, until the database's owner
     purges them:  mlflow gc --backend-store-uri <db> --run-ids .. --experiment-ids ..
-    --logged-model-ids ..  (name all three: any left out means "every deleted one")
+    --logged-model-ids ..  (name all three: any left out means "every deleted one");
+    never a password in <db>, which `ps` and shell history show: PostgreSQL has a passfile
 
 Run:  python scripts/code_29_experiments_runs_cli.py   (or: make run N=29)
 UI:   experiment 29-experiments-runs-cli → logreg-C1.0, logreg-C100.0 (C0.01 purged); no 29-cli-*
@@ -19,10 +20,13 @@ Prev: code_28_artifacts_cli.py · Next: code_30_rest_serving.py
 """
 
 import json
+import os
 import re
+from urllib.parse import urlsplit
 
 import mlflow
 from sklearn.linear_model import LogisticRegression
+from sqlalchemy.engine import make_url
 
 import course
 
@@ -67,12 +71,30 @@ def scratch_experiment(client: mlflow.MlflowClient) -> str:
     return re.search(r"with id (\S+)", out).group(1)
 
 
-def gc_backend() -> str | None:
-    """The database `mlflow gc` must open, or None when only the server knows it."""
+def stack_database() -> str:
+    """The stack's PostgreSQL without its password in the URI: libpq reads it from the
+    password file named by `passfile` (host:port:database:user:password, yours only)."""
+    url = make_url(course.STACK_BACKEND_URI)
+    fields = (url.host, url.port, url.database, url.username, url.password)
+    line = ":".join(str(f).replace("\\", "\\\\").replace(":", "\\:") for f in fields)
+    passfile = course.STACK_DIR / "pgpass"
+    with os.fdopen(os.open(passfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(f"{line}\n")
+    passfile.chmod(0o600)  # libpq ignores a password file others can read
+    database = f"{url.username}@{url.host}:{url.port}/{url.database}"
+    return f"{url.drivername}://{database}?passfile={passfile}"
+
+
+def gc_store() -> list[str] | None:
+    """Where `mlflow gc` finds the database, never with a password on the command line (it
+    shows in `ps`, logs, shell history); None when only the server knows its database."""
     uri = course.tracking_uri()
-    if uri == course.STACK_TRACKING_URI:
-        return course.STACK_BACKEND_URI  # the course's own stack (lesson 11): its PostgreSQL
-    return None if uri.startswith(course.HTTP_SCHEMES) else uri
+    if uri == course.STACK_TRACKING_URI:  # the course's own stack (lesson 11): its PostgreSQL
+        return ["--backend-store-uri", stack_database()]
+    if uri.startswith(course.HTTP_SCHEMES):
+        return None
+    # Without --backend-store-uri, gc opens MLFLOW_TRACKING_URI: a password stays in there.
+    return [] if urlsplit(uri).password else ["--backend-store-uri", uri]
 
 
 def main() -> None:
@@ -109,8 +131,8 @@ def main() -> None:
     #    is not given means "all deleted ones": --run-ids alone would purge every deleted
     #    experiment and logged model of the store, the learner's own included.
     ids = ["--run-ids", dud, "--experiment-ids", scratch, "--logged-model-ids", dud_model]
-    if backend := gc_backend():
-        print(course.mlflow_cli("gc", "--backend-store-uri", backend, *ids).rstrip())
+    if (store := gc_store()) is not None:
+        print(course.mlflow_cli("gc", *store, *ids).rstrip())
         print(f"purged:      {SCRATCH} and {RENAMED} are free names again")
     else:
         print(

@@ -12,7 +12,7 @@ What you learn
 
 Run:  python scripts/code_30_rest_serving.py   (or: make run N=30)
 UI:   experiment 30-serving → run "rest-requests" → Artifacts → responses.json
-Prev: code_29 (CLI) · Next: the end (make ui to browse everything)
+Prev: code_29 (CLI) · Next: code_31_team_server.py (a team's authenticated server)
 """
 
 import json

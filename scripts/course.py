@@ -7,7 +7,8 @@ only the MLflow calls it teaches:
   ``mlflow.db`` at the repository root, whatever the current directory.
 * ``connect()``: points MLflow at that URI and creates a brand-new SQLite store once,
   under a file lock, so that several lessons started together cannot race MLflow's
-  database migrations; for an ``http(s)://`` URI it checks the server answers.
+  database migrations; for an ``http(s)://`` URI it checks the server answers, for a
+  PostgreSQL (MySQL, SQL Server) one that the database does.
 * ``use_experiment(name)``: gets or creates the lesson's experiment, with an absolute
   artifact location beside the store (MLflow would otherwise record ``<cwd>/mlruns``),
   and makes it the active experiment.
@@ -41,7 +42,7 @@ from contextlib import contextmanager, suppress
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,6 +72,7 @@ STACK_DIR = Path(_env("COURSE_STACK_DIR", "/tmp/mlflow-course-stack"))
 STACK_PG_PORT = int(_env("COURSE_PG_PORT", "15432"))
 STACK_S3_PORT = int(_env("COURSE_S3_PORT", "18333"))
 STACK_MLFLOW_PORT = int(_env("COURSE_MLFLOW_PORT", "15000"))
+STACK_MLFLOW_PORT_2 = int(_env("COURSE_MLFLOW_PORT_2", "15001"))  # the second server
 STACK_PG_USER, STACK_PG_DB = "mlflow", "mlflow"
 STACK_PG_PASSWORD = _env("COURSE_PG_PASSWORD", "mlflow-dev")
 STACK_BUCKET = _env("COURSE_S3_BUCKET", "mlflow-artifacts")
@@ -82,6 +84,21 @@ STACK_BACKEND_URI = (
 )
 STACK_S3_ENDPOINT = f"http://127.0.0.1:{STACK_S3_PORT}"
 STACK_TRACKING_URI = f"http://127.0.0.1:{STACK_MLFLOW_PORT}"
+STACK_TRACKING_URI_2 = f"http://127.0.0.1:{STACK_MLFLOW_PORT_2}"
+# Authentication (mlflow server --app-name basic-auth): users and permissions in a database
+# of their own in the stack's PostgreSQL; the admin is created on the first start.
+STACK_AUTH_DB = "mlflow_auth"
+STACK_AUTH_URI = (
+    f"postgresql+psycopg2://{STACK_PG_USER}:{STACK_PG_PASSWORD}"
+    f"@127.0.0.1:{STACK_PG_PORT}/{STACK_AUTH_DB}"
+)
+STACK_ADMIN_USERNAME = _env("COURSE_ADMIN_USERNAME", "admin")
+STACK_ADMIN_PASSWORD = _env("COURSE_ADMIN_PASSWORD", "course-admin-dev")  # >= 12 characters
+STACK_SECRET_KEY = _env("COURSE_SECRET_KEY", "course-dev-flask-secret-key")  # both servers'
+STACK_CREDENTIALS = {  # what a client of the stack exports to act as its admin
+    "MLFLOW_TRACKING_USERNAME": STACK_ADMIN_USERNAME,
+    "MLFLOW_TRACKING_PASSWORD": STACK_ADMIN_PASSWORD,
+}
 STACK_S3_ENV = {
     "AWS_ACCESS_KEY_ID": STACK_S3_KEY,
     "AWS_SECRET_ACCESS_KEY": STACK_S3_SECRET,
@@ -148,6 +165,15 @@ def artifact_location(experiment_name: str, uri: str | None = None) -> str | Non
     return f"{root}/{experiment_name}" if root else None
 
 
+def shown_uri(uri: str) -> str:
+    """``uri`` as it may be printed or logged: a password in it becomes ``***``."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def check_server(uri: str, how_to_start: str | None = None) -> None:
     """Exit with one clear paragraph when the tracking server at ``uri`` does not answer.
 
@@ -173,6 +199,44 @@ def check_server(uri: str, how_to_start: str | None = None) -> None:
         )
 
 
+def check_database(uri: str, how_to_fix: str | None = None) -> None:
+    """Exit with one clear paragraph when the database of ``uri`` does not let us in.
+
+    MLflow's store retries a database that does not answer for ~100 s, then shows
+    SQLAlchemy's traceback (``create_sqlalchemy_engine_with_retry``); this fails in
+    seconds. PostgreSQL is logged into too, so that a wrong password or a missing database
+    end the same way. The paragraph shows the URI with its password masked.
+    """
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    shown = shown_uri(uri)
+    fix = how_to_fix or (
+        "`make stack-up` starts the course's PostgreSQL; else check the host, port, user, "
+        f"password and database in MLFLOW_TRACKING_URI, or unset it to use {DEFAULT_DB}."
+    )
+    backend = url.get_backend_name()
+    port = url.port or {"postgresql": 5432, "mysql": 3306, "mssql": 1433}.get(backend)
+    if url.host and port:  # no host: a Unix socket, which the login below tries
+        try:
+            socket.create_connection((url.host, port), SERVER_CHECK_TIMEOUT_S).close()
+        except OSError as error:
+            sys.exit(f"error: no database answers at {shown} ({error}). {fix}")
+    if backend != "postgresql":
+        return
+    try:
+        import psycopg2
+    except ImportError:  # another driver: MLflow will say what is wrong, slowly
+        return
+    args = url.translate_connect_args(username="user", database="dbname")
+    timeout = int(SERVER_CHECK_TIMEOUT_S)
+    try:
+        psycopg2.connect(**{**args, **url.query, "connect_timeout": timeout}).close()
+    except psycopg2.Error as error:
+        reason = " ".join(str(error).split()).replace(url.password or "\0", "***")
+        sys.exit(f"error: could not log in to the database at {shown} ({reason}). {fix}")
+
+
 def _create_store_once(uri: str, db: Path) -> None:
     """Create (migrate) a SQLite store under a file lock: concurrent migrations corrupt it."""
     import mlflow
@@ -193,6 +257,8 @@ def connect() -> str:
     mlflow.set_tracking_uri(uri)
     if uri.startswith(HTTP_SCHEMES):
         check_server(uri)
+    elif uri.startswith(DATABASE_SCHEMES):
+        check_database(uri)
     elif db := sqlite_path(uri):
         _create_store_once(uri, db)
     return uri
@@ -541,3 +607,20 @@ def installed_versions(names: Iterable[str]) -> dict[str, str | None]:
         except PackageNotFoundError:
             found[name] = None
     return found
+
+
+@contextmanager
+def as_user(username: str, password: str) -> Iterator[None]:
+    """Within the block, MLflow's client sends ``username``/``password`` (HTTP basic auth) to
+    the tracking server: the two variables it reads before each request, restored after."""
+    names = ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ.update(dict(zip(names, (username, password), strict=True)))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

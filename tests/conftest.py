@@ -294,20 +294,46 @@ def stack_command(action: str, env: dict[str, str]) -> subprocess.CompletedProce
     )
 
 
-@pytest.fixture
-def stack() -> Iterator[dict[str, str]]:
-    """Lesson 11's stack (PostgreSQL, SeaweedFS, mlflow server) on free ports, in a folder of
-    its own that the postgres user can reach; stopped and deleted afterwards, pass or fail."""
+# A stack holds ~1.5 GB and, while it starts, most of a core: one test stack at a time on
+# the machine, whatever the xdist worker.
+STACK_LOCK = Path("/tmp/course-stack-test.lock")
+
+
+@contextmanager
+def running_stack() -> Iterator[dict[str, str]]:
+    """Lesson 11's stack (PostgreSQL, SeaweedFS, two mlflow servers with logins) on free
+    ports, in a folder of its own that the postgres user can reach; stopped and deleted
+    afterwards, pass or fail. Yields the variables that point the course's code at it
+    (COURSE_*), with the admin's login (MLFLOW_TRACKING_USERNAME / PASSWORD)."""
     import tempfile
 
-    folder = Path(tempfile.mkdtemp(prefix="course-stack-test-", dir="/tmp"))
-    folder.chmod(0o755)
-    ports = {name: str(course.free_port()) for name in ("PG", "S3", "MLFLOW")}
-    env = {"COURSE_STACK_DIR": str(folder), **{f"COURSE_{k}_PORT": v for k, v in ports.items()}}
-    try:
-        done = stack_command("up", env)
-        assert done.returncode == 0, done.stdout + done.stderr
+    with FileLock(STACK_LOCK):
+        folder = Path(tempfile.mkdtemp(prefix="course-stack-test-", dir="/tmp"))
+        folder.chmod(0o755)
+        ports: set[int] = set()
+        while len(ports) < 4:  # four distinct ones
+            ports.add(course.free_port())
+        names = ("COURSE_PG_PORT", "COURSE_S3_PORT", "COURSE_MLFLOW_PORT", "COURSE_MLFLOW_PORT_2")
+        env = {
+            "COURSE_STACK_DIR": str(folder),
+            **{name: str(port) for name, port in zip(names, sorted(ports), strict=True)},
+            # The admin's, as this process's course module read them: the stack's tool gets
+            # the same, whatever the test's environment strips.
+            "COURSE_ADMIN_USERNAME": course.STACK_ADMIN_USERNAME,
+            "COURSE_ADMIN_PASSWORD": course.STACK_ADMIN_PASSWORD,
+            **course.STACK_CREDENTIALS,
+        }
+        try:
+            done = stack_command("up", env)
+            assert done.returncode == 0, done.stdout + done.stderr
+            yield env
+        finally:
+            stack_command("clean", env)
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def stack() -> Iterator[dict[str, str]]:
+    """A test's own stack: see running_stack."""
+    with running_stack() as env:
         yield env
-    finally:
-        stack_command("clean", env)
-        shutil.rmtree(folder, ignore_errors=True)

@@ -1,17 +1,22 @@
 """Lesson 29 beyond its two replays: `mlflow gc` purges only what the lesson deleted, a
-leftover of an interrupted replay is taken over, and against a tracking server (whose
-database the client cannot open) gc is skipped with the command to run on its machine."""
+leftover of an interrupted replay is taken over, against a tracking server (whose
+database the client cannot open) gc is skipped with the command to run on its machine,
+and no database password is ever put on gc's command line."""
 
 from __future__ import annotations
 
+import importlib
 import shlex
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SCRIPTS_DIR, Store, lesson_env, run_script
 from mlflow.entities import ViewType
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 import course
 from checks.code_29_experiments_runs_cli import (
@@ -152,3 +157,58 @@ def test_against_a_tracking_server(store: Store, tmp_path: Path) -> None:
     assert files_under(served / experiment_id / duds[-1]) == []
     assert files_under(served / experiment_id / "models" / ids["--logged-model-ids"]) == []
     assert client.get_run(duds[0]).info.lifecycle_stage == "deleted"  # not named: left alone
+
+
+SECRET = "pa:ss\\wd-not-to-print"  # with the two characters a password file escapes
+
+
+@pytest.fixture
+def lesson_29(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    """Lesson 29 as a module, with the course's stack in tmp_path and a password to hide."""
+    monkeypatch.setattr(course, "STACK_DIR", tmp_path)
+    uri = f"postgresql+psycopg2://mlflow:{SECRET}@127.0.0.1:15432/mlflow"
+    monkeypatch.setattr(course, "STACK_BACKEND_URI", uri)
+    return importlib.import_module("code_29_experiments_runs_cli")
+
+
+def test_gc_on_the_stack_reads_the_password_from_a_file(
+    lesson_29, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Against the stack's server, gc opens its PostgreSQL with the password in a libpq
+    password file (yours only), which the URI names: the command shows no password."""
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", course.STACK_TRACKING_URI)
+    option, uri = lesson_29.gc_store()
+    passfile = tmp_path / "pgpass"
+    assert option == "--backend-store-uri"
+    assert uri == f"postgresql+psycopg2://mlflow@127.0.0.1:15432/mlflow?passfile={passfile}"
+    assert "wd-not-to-print" not in shlex.join(["mlflow", "gc", option, uri])
+    assert passfile.stat().st_mode & 0o777 == 0o600  # else libpq ignores it
+    assert passfile.read_text() == "127.0.0.1:15432:mlflow:mlflow:pa\\:ss\\\\wd-not-to-print\n"
+    # What SQLAlchemy hands psycopg2 (then libpq): no password, the file instead.
+    url = make_url(uri)
+    _, connect_args = create_engine(url).dialect.create_connect_args(url)
+    assert connect_args == {
+        "host": "127.0.0.1",
+        "port": 15432,
+        "dbname": "mlflow",
+        "user": "mlflow",
+        "passfile": str(passfile),
+    }
+
+
+@pytest.mark.parametrize(
+    ("tracking_uri", "expected"),
+    [
+        (
+            "sqlite:////tmp/course/mlflow.db",
+            ["--backend-store-uri", "sqlite:////tmp/course/mlflow.db"],
+        ),
+        (f"postgresql+psycopg2://mlflow:{SECRET}@db:5432/mlflow", []),  # gc reads the variable
+        ("http://mlflow.example.com", None),  # not the stack: gc is skipped
+    ],
+)
+def test_gc_store_never_puts_a_password_on_the_command_line(
+    lesson_29, monkeypatch: pytest.MonkeyPatch, tracking_uri: str, expected: list[str] | None
+) -> None:
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tracking_uri)
+    assert lesson_29.gc_store() == expected

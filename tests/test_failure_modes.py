@@ -222,3 +222,38 @@ def test_ui_check_without_browser_or_store(
     assert time.monotonic() - start < FAST_S
     assert done.returncode == 1, done.stdout
     assert_one_paragraph(done.stdout, *phrases)
+
+
+def database_uri(port: int) -> str:
+    """A PostgreSQL URI of the course's stack shape, password and all, on ``port``."""
+    return f"postgresql+psycopg2://mlflow:not-to-print@127.0.0.1:{port}/mlflow"
+
+
+def test_database_not_up(tmp_path: Path) -> None:
+    """MLFLOW_TRACKING_URI names a PostgreSQL nobody runs: one paragraph within seconds
+    (MLflow alone retries for ~100 s, then shows SQLAlchemy's traceback), password masked."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free, and nobody will listen there
+    env = lesson_env(None, MLFLOW_TRACKING_URI=database_uri(port))
+    done, seconds = timed(lesson("07"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    shown = f"postgresql+psycopg2://mlflow:***@127.0.0.1:{port}/mlflow"
+    assert_one_paragraph(done.stdout, f"no database answers at {shown}", "make stack-up")
+    assert "not-to-print" not in done.stdout
+    assert seconds < 10
+
+
+def test_database_that_does_not_log_in(tmp_path: Path) -> None:
+    """A port that accepts connections but never speaks PostgreSQL (a login that cannot
+    succeed): the login attempt gives up after its timeout, in one paragraph."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # the kernel completes the handshake; nobody ever answers
+        port = silent.getsockname()[1]
+        env = lesson_env(None, MLFLOW_TRACKING_URI=database_uri(port))
+        done, seconds = timed(lesson("07"), tmp_path / "cwd", env)
+    assert done.returncode != 0
+    assert_one_paragraph(done.stdout, "could not log in", "mlflow:***@", "make stack-up")
+    assert "not-to-print" not in done.stdout
+    assert seconds < 10 + 3  # the login's own timeout, course.SERVER_CHECK_TIMEOUT_S

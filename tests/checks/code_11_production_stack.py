@@ -1,6 +1,7 @@
 """Check for lesson 11, replayed against a real stack started for the test (PostgreSQL, SeaweedFS,
-mlflow server on free ports): the rows in PostgreSQL, the objects in the bucket, and, after the
-whole stack is stopped and started again, the model and its files."""
+two mlflow servers with logins, on free ports), with the admin's login in its environment: the
+rows in PostgreSQL, the objects in the bucket, and, after the whole stack is stopped and started
+again, the model and its files, through either server."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def settings(env: dict[str, str]) -> dict[str, str]:
         f"@127.0.0.1:{pg}/{course.STACK_PG_DB}",
         "s3": f"http://127.0.0.1:{s3}",
         "server": f"http://127.0.0.1:{server}",
+        "server_2": f"http://127.0.0.1:{env['COURSE_MLFLOW_PORT_2']}",
     }
 
 
@@ -87,7 +89,8 @@ def production_stack(lesson: Lesson) -> None:
     assert bucket_keys(where["s3"]) == keys
     _, X_test, _, _ = course.load_iris_split()
     expected = reference_model().predict(X_test)
-    with mock.patch.dict(os.environ, {"MLFLOW_TRACKING_URI": where["server"]}):
+    login = {name: lesson.env[name] for name in course.STACK_CREDENTIALS}
+    with mock.patch.dict(os.environ, {"MLFLOW_TRACKING_URI": where["server"], **login}):
         mlflow.set_tracking_uri(where["server"])
         try:
             model = mlflow.pyfunc.load_model(f"models:/{REGISTERED}@champion")
@@ -96,5 +99,8 @@ def production_stack(lesson: Lesson) -> None:
             text = mlflow.artifacts.load_text(f"runs:/{runs[0][0]}/notes/where.txt")
         finally:
             mlflow.set_tracking_uri(None)
+        # The second server serves the same store: the lesson wrote through the first only.
+        other = mlflow.MlflowClient(where["server_2"])
+        assert other.get_model_version_by_alias(REGISTERED, "champion").run_id == runs[1][0]
     assert list(model.predict(X_test)) == list(expected)
     assert text == "logged through the tracking server\n"
