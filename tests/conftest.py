@@ -59,6 +59,30 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: not any(key in item.nodeid for key in LONGEST_FIRST))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def groups_stay_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """Fail every test at once if `--dist loadgroup` would scatter a group over the workers.
+
+    The team-stack and browser tests build on each other's data: one module fixture, one
+    worker. xdist 3.8 groups tests by appending "@group" to their node ids; pytest 9.2
+    ignores that write (pytest-xdist#1386), and the tests would fail far from the cause.
+    """
+    if not request.config.getoption("loadgroup", default=False):
+        return
+    scattered = [
+        item.nodeid
+        for item in request.session.items
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid
+    ]
+    if scattered:
+        pytest.fail(
+            f"--dist loadgroup does not group tests with pytest {pytest.__version__} "
+            f"({scattered[0]} has no @group): install requirements-dev.txt's pins "
+            "(make install-dev).",
+            pytrace=False,
+        )
+
+
 @dataclass
 class Store:
     """A test's own tracking store: root/mlflow.db, artifacts in root/mlartifacts."""
