@@ -29,7 +29,7 @@ export MLFLOW_DISABLE_TELEMETRY ?= true
 .PHONY: help install install-dev all run test lint format ui serve project ui-check clean bench bench-scale stack-up stack-down stack-status stack-clean
 
 help: ## List the commands
-	@echo "MLflow course, lessons 00-31 on Iris. Usage: make <command>"
+	@echo "MLflow course, lessons 00-32 on Iris. Usage: make <command>"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
@@ -50,7 +50,7 @@ all: install ## Run every lesson, one line each in order, J at a time (default: 
 run: install ## Run one lesson with its full output: make run N=07
 	@test -n "$(N)" || { echo "usage: make run N=07"; exit 2; }
 	@script=$$(ls scripts/code_$(N)_*.py 2>/dev/null | head -n 1); \
-	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 31)"; exit 2; }; \
+	test -n "$$script" || { echo "error: no lesson scripts/code_$(N)_*.py (N is two digits: 00 to 32)"; exit 2; }; \
 	echo "$$ python $$script"; $(BIN)/python "$$script"
 
 test: install-dev ## Run the tests: every lesson, proven from the store (in parallel)

@@ -16,7 +16,7 @@ What you learn
 
 Run:  python scripts/code_31_team_server.py   (or: make run N=31), after make stack-up
 UI:   http://127.0.0.1:15000, logged in as alice → 31-team-shared; Models → iris-team
-Prev: code_30_rest_serving.py · Next: the end (docs/production-stack.md: the stack)
+Prev: code_30_rest_serving.py · Next: code_32_useful_artifacts.py (the artifacts worth logging)
 """
 
 import os

@@ -143,6 +143,33 @@ class Store:
 
 
 @dataclass
+class ServedStore(Store):
+    """The same store read through an `mlflow server` on it (``tracking_server``): every read,
+    artifacts too, goes over HTTP as a team's client does."""
+
+    url: str = ""
+
+    @property
+    def uri(self) -> str:
+        return self.url
+
+
+@contextmanager
+def tracking_server(store: Store, artifacts: Path) -> Iterator[str]:
+    """`mlflow server` on ``store``'s database (one worker, on a free port), proxying the
+    artifacts it is sent to ``artifacts``; yields its URL, stops it after."""
+    url = f"http://{course.LOOPBACK}:{course.free_port()}"
+    command = [
+        *(sys.executable, "-m", "mlflow", "server", "--backend-store-uri", store.uri),
+        *("--artifacts-destination", artifacts.as_uri(), "--workers", "1"),
+        *("--host", course.LOOPBACK, "--port", url.rpartition(":")[2]),
+    ]
+    env = lesson_env(None, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
+    with course.background_server(command, f"{url}/health", what="mlflow server", env=env):
+        yield url
+
+
+@dataclass
 class Lesson:
     """A lesson script and what its replays printed."""
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SCRIPTS_DIR, Store, lesson_env, run_script
+from conftest import SCRIPTS_DIR, Store, lesson_env, run_script, tracking_server
 from mlflow.entities import ViewType
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
@@ -85,30 +85,11 @@ def test_gc_purges_only_the_lessons_own(store: Store, replay, tmp_path: Path) ->
 def test_against_a_tracking_server(store: Store, tmp_path: Path) -> None:
     """Through `mlflow server`, twice: gc is skipped with a command that works when run, as
     printed, where the database is; the second replay restores the first one's leftover."""
-    port = course.free_port()
-    url = f"http://{course.LOOPBACK}:{port}"
     served = tmp_path / "served"
-    command = [
-        sys.executable,
-        "-m",
-        "mlflow",
-        "server",
-        "--backend-store-uri",
-        store.uri,
-        "--artifacts-destination",
-        served.as_uri(),
-        "--host",
-        course.LOOPBACK,
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-    ]
-    env = lesson_env(None, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
     cwd = tmp_path / "cwd"
     cwd.mkdir()
     outputs = []
-    with course.background_server(command, f"{url}/health", what="mlflow server", env=env):
+    with tracking_server(store, served) as url:
         for _ in range(2):
             done = run_script(SCRIPT, cwd, lesson_env(None, MLFLOW_TRACKING_URI=url))
             assert done.returncode == 0, done.stdout

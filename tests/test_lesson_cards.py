@@ -19,7 +19,7 @@ import course
 COURSE = REPO_ROOT / "docs" / "course" / "cours-mlflow-0-29.md"
 NOTE = COURSE.with_name("bonnes-pratiques-mlflow.md")
 SOURCE = REPO_ROOT.parent / "shared" / "course"  # where the course is written, if here
-BONUS = {"30", "31"}  # beyond the course's 0-29: a phrase of the course or its note
+BONUS = {"30", "31", "32"}  # beyond the course's 0-29: a phrase of the course or its note
 TITLE = "course (French title)"  # the heading of the README's column of French titles
 
 
@@ -65,7 +65,7 @@ def test_french_titles_are_the_course_s() -> None:
     rows = readme_lessons()
     for script in LESSONS:
         number = course.lesson_number(script)
-        if number in BONUS:  # 30: the note's serving section; 31: code 11's "multi-utilisateur"
+        if number in BONUS:  # 30, 32: sections of the note; 31: code 11's "multi-utilisateur"
             texts = COURSE.read_text("utf-8") + NOTE.read_text("utf-8")
             assert rows[number][TITLE] in texts, f"README row {number}"
         else:

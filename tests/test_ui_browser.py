@@ -1,12 +1,14 @@
 """The last step of the course, browsing in `mlflow ui`, checked in a real browser.
 
-Lessons 00, 07 and 25 are replayed into a store; tools/ui_check.py (`make ui-check`) then
+Lessons 00, 07, 25 and 32 are replayed into a store; tools/ui_check.py (`make ui-check`) then
 starts `mlflow ui` on it as `make ui` does and drives Debian's headless Chromium with
 Playwright, from an empty profile: the sidebar's "Model training" switch must turn the
 GenAI view into the model-training view; there, every experiment must be found on the
 experiments page, lesson 00's run found by clicks and its page show each param's value,
 lesson 25's run page show its params with their values and its metrics, and its confusion
-matrix render at the size of the PNG in the store. Screenshots go to plots/ui_*.png;
+matrix render at the size of the PNG in the store; lesson 32's run page draw its loss
+curves, one point per step, and render its report.html with the run's numbers, and the
+experiment's chart view overlay both its runs' curves. Screenshots go to plots/ui_*.png;
 plots/ui_model_training.png, lesson 00's run, is what `make ui-check` copies to the README.
 
 The second test shows the check can fail: it expects an experiment no lesson created here.
@@ -26,10 +28,14 @@ LESSONS = {  # the lessons replayed, and the experiment each must leave in the U
     "code_00_installation.py": ui_check.INSTALL_EXPERIMENT,
     "code_07_tags.py": "07-tags",
     "code_25_complete_script.py": "25-complete-script",
+    "code_32_useful_artifacts.py": ui_check.CURVES_EXPERIMENT,
 }
 NOT_REPLAYED = "08-multiple-runs"
 SHORT_WAIT_MS = 5_000
-SHOTS = ("ui_experiments.png", "ui_model_training.png", "ui_run.png", "ui_artifact.png")
+SHOTS = (
+    *("ui_experiments.png", "ui_model_training.png", "ui_run.png", "ui_artifact.png"),
+    *("ui_run_curves.png", "ui_html_report.png", "ui_compare_curves.png"),
+)
 README_IMAGE_MAX_BYTES = 200_000
 
 # Both tests share one replayed store (a module fixture): keep them on one xdist worker.
@@ -41,7 +47,7 @@ if reason := ui_check.missing_browser():
 
 @pytest.fixture(scope="module")
 def replayed(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Store:
-    """One store with lessons 00, 07 and 25 replayed, shared by this module's tests."""
+    """One store with lessons 00, 07, 25 and 32 replayed, shared by this module's tests."""
     root = tmp_path_factory.mktemp("ui")
     store = Store(root / "store")
     store.root.mkdir()
@@ -62,6 +68,8 @@ def mtime_ns(path: Path) -> int | None:
 def test_ui_shows_the_course_in_a_browser(replayed: Store, tmp_path: Path) -> None:
     (install,) = replayed.runs(ui_check.INSTALL_EXPERIMENT)
     (run,) = replayed.runs("25-complete-script")
+    _, fast = replayed.runs(ui_check.CURVES_EXPERIMENT)  # oldest first: lr 0.001, 0.01
+    steps = replayed.client.get_metric_history(fast.info.run_id, "loss/val")
     figure = replayed.read_artifact(run.info.run_id, ui_check.FIGURE, tmp_path / "figure")
     for shot in SHOTS:
         (course.PLOTS_DIR / shot).unlink(missing_ok=True)
@@ -76,12 +84,15 @@ def test_ui_shows_the_course_in_a_browser(replayed: Store, tmp_path: Path) -> No
 
     width, height = ui_check.png_size(figure)
     assert (width, height) == (500, 400)  # lesson 25's figure: 5 x 4 inches at 100 dpi
-    assert summary == (  # Default + the three lessons' experiments
-        f"model training view on; 4 experiments listed; "
+    assert summary == (  # Default + the four lessons' experiments
+        f"model training view on; 5 experiments listed; "
         f"run {install.info.run_id} (00-installation): {len(install.data.params)} params; "
         f"run {run.info.run_id} (25-complete-script): {len(run.data.params)} params, "
-        f"{len(run.data.metrics)} metrics, {ui_check.FIGURE} rendered at {width}x{height}"
+        f"{len(run.data.metrics)} metrics, {ui_check.FIGURE} rendered at {width}x{height}; "
+        f"run {fast.info.run_id} (32-useful-artifacts): loss/train, loss/val drawn over "
+        f"{len(steps)} steps, report.html rendered; 2 runs overlaid in the chart view"
     )
+    assert [m.step for m in steps] == list(range(30))  # the points the charts must draw
     assert install.info.run_name == ui_check.INSTALL_RUN
     assert {"python", "mlflow"} <= install.data.params.keys()  # the versions, checked shown
     assert {"C", "max_iter", "solver"} <= run.data.params.keys()

@@ -13,7 +13,11 @@ a new learner's browser, and checks what the README tells a learner to do and se
 3. lesson 00's experiment, searched and clicked, lists its run; clicked, the run page shows
    each param lesson 00 logged (the installed versions), with its value;
 4. lesson 25's latest run page shows its params and metrics, with their values;
-5. its confusion matrix artifact renders, at the size of the PNG in the store.
+5. its confusion matrix artifact renders, at the size of the PNG in the store;
+6. lesson 32's latest run page shows its values; its Model metrics tab, searched for
+   "loss/", draws loss/train and loss/val as lines of one point per step logged; its
+   report.html renders as a page in the artifact viewer, with the run's numbers;
+7. the experiment's chart view overlays the curves of its recent runs (up to 10).
 
 Screenshots go to plots/ui_*.png; lesson 00's run page, plots/ui_model_training.png, is
 also the README's picture, docs/images/ui_model_training.png. Exits 1 with one line on
@@ -46,6 +50,11 @@ TRAINING_ONLY, GENAI_ONLY = "Model registry", "Prompts"
 INSTALL_EXPERIMENT, INSTALL_RUN = "00-installation", "installation-check"  # lesson 00
 RUN_EXPERIMENT = "25-complete-script"
 FIGURE = "plots/25_confusion_matrix.png"
+CURVES_EXPERIMENT = "32-useful-artifacts"  # lesson 32: step metrics, an HTML report
+CURVES_SEARCH = "loss/"  # typed in the chart search: keeps the charts of CURVES alone
+CURVES = ("loss/train", "loss/val")
+REPORT = "report.html"
+CHART_RUNS = 10  # how many runs a chart view draws by default, the newest
 README_IMAGE = course.REPO_ROOT / "docs" / "images" / "ui_model_training.png"
 WAIT_MS = 30_000
 VIEWPORT = {"width": 1400, "height": 1000}
@@ -222,15 +231,20 @@ def shows(cell: str, value: str | float) -> bool:
         return False
 
 
-def check_image_artifact(page, path: str, size: tuple[int, int], timeout_ms: int = WAIT_MS):
-    """On the run page: open the Artifacts tab, click down to ``path``; the image must load."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
+def open_artifact(page, path: str, timeout_ms: int = WAIT_MS) -> None:
+    """On the run page: open the Artifacts tab, click down to ``path``."""
     _wait(page.get_by_text("Artifacts", exact=True), "the Artifacts tab", timeout_ms)
     page.get_by_text("Artifacts", exact=True).first.click()
     for part in Path(path).parts:
         _wait(page.get_by_text(part, exact=True), f"artifact entry {part!r}", timeout_ms)
         page.get_by_text(part, exact=True).first.click()
+
+
+def check_image_artifact(page, path: str, size: tuple[int, int], timeout_ms: int = WAIT_MS):
+    """On the run page: open ``path`` in the Artifacts tab; the image must load."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    open_artifact(page, path, timeout_ms)
     width, height = size
     try:
         page.wait_for_function(
@@ -240,6 +254,46 @@ def check_image_artifact(page, path: str, size: tuple[int, int], timeout_ms: int
         )
     except PlaywrightTimeout:
         raise UIError(f"{path} does not render as a {width}x{height} image") from None
+
+
+def check_html_artifact(page, path: str, texts: list[str], timeout_ms: int = WAIT_MS) -> None:
+    """On the run page: open ``path`` in the Artifacts tab; the viewer renders the HTML in a
+    frame of its own, which must show each of ``texts`` (a table cell, a paragraph)."""
+    open_artifact(page, path, timeout_ms)
+    frame = page.frame_locator("iframe")
+    for text in texts:
+        _wait(frame.get_by_text(text, exact=True), f"{text!r} in {path}, rendered", timeout_ms)
+
+
+def check_curves(page, runs: list, steps: int, timeout_ms: int = WAIT_MS) -> None:
+    """The page's metric charts, searched for CURVES_SEARCH: a chart per metric of CURVES,
+    each drawing every run of ``runs`` as a line of ``steps`` points (one per step), its
+    legend naming the run and the metric. The run page and the chart view alike."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    search = page.get_by_placeholder("Search metric charts")
+    _wait(search, "the metric charts' search box", timeout_ms)
+    search.fill(CURVES_SEARCH)
+    for run in runs:
+        for metric in CURVES:
+            legend = page.get_by_text(f"{run.info.run_name} ({metric})", exact=True)
+            _wait(legend, f"a {metric} chart with run {run.info.run_name!r}", timeout_ms)
+    try:  # plotly's DOM: a trace of markers per run (and one of the line alone)
+        page.wait_for_function(
+            """([charts, lines, points]) => {
+                const plots = [...document.querySelectorAll('.js-plotly-plot')];
+                return plots.length === charts && plots.every(plot =>
+                    [...plot.querySelectorAll('.scatterlayer .trace')]
+                        .filter(trace => trace.querySelectorAll('.point').length === points)
+                        .length === lines);
+            }""",
+            arg=[len(CURVES), len(runs), steps],
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout:
+        raise UIError(
+            f"the charts of {', '.join(CURVES)} do not draw {len(runs)} line(s) of {steps} points"
+        ) from None
 
 
 def latest_run(client, experiment: str, lesson: str, name: str | None = None):
@@ -275,6 +329,10 @@ def check_ui(
         run_id=run.info.run_id, artifact_path=FIGURE, dst_path=str(profile.parent), tracking_uri=uri
     )
     size = png_size(Path(local).read_bytes())
+    curves_run = latest_run(client, CURVES_EXPERIMENT, "32")
+    steps = len(client.get_metric_history(curves_run.info.run_id, CURVES[0]))
+    recent = client.search_runs([curves_run.info.experiment_id], max_results=CHART_RUNS)
+    report = [*course.SPECIES, f"accuracy: {curves_run.data.metrics['report/accuracy']:.4f}"]
     shots.mkdir(parents=True, exist_ok=True)
     with ui_server(store) as url, browser_page(profile) as page:
         try:
@@ -289,6 +347,16 @@ def check_ui(
             page.screenshot(path=str(shots / "ui_run.png"))
             check_image_artifact(page, FIGURE, size)
             page.screenshot(path=str(shots / "ui_artifact.png"))
+            check_run(page, url, curves_run)
+            page.get_by_role("tab", name="Model metrics", exact=True).click()
+            check_curves(page, [curves_run], steps, timeout_ms)
+            page.screenshot(path=str(shots / "ui_run_curves.png"))
+            check_html_artifact(page, REPORT, report, timeout_ms)
+            page.screenshot(path=str(shots / "ui_html_report.png"))
+            experiment_id = curves_run.info.experiment_id
+            page.goto(f"{url}/#/experiments/{experiment_id}/runs?compareRunsMode=CHART")
+            check_curves(page, recent, steps, timeout_ms)
+            page.screenshot(path=str(shots / "ui_compare_curves.png"))
         except UIError:
             page.screenshot(path=str(shots / "ui_failure.png"))  # what the browser showed
             raise
@@ -296,7 +364,9 @@ def check_ui(
         f"{TRAINING_VIEW.lower()} view on; {len(names)} experiments listed; "
         f"run {install.info.run_id} ({INSTALL_EXPERIMENT}): {len(install.data.params)} params; "
         f"run {run.info.run_id} ({RUN_EXPERIMENT}): {len(run.data.params)} params, "
-        f"{len(run.data.metrics)} metrics, {FIGURE} rendered at {size[0]}x{size[1]}"
+        f"{len(run.data.metrics)} metrics, {FIGURE} rendered at {size[0]}x{size[1]}; "
+        f"run {curves_run.info.run_id} ({CURVES_EXPERIMENT}): {', '.join(CURVES)} drawn over "
+        f"{steps} steps, {REPORT} rendered; {len(recent)} runs overlaid in the chart view"
     )
 
 
@@ -329,7 +399,8 @@ def main() -> int:
     print(f"UI checked in Chromium: {summary}")
     print(
         f"screenshots: {course.PLOTS_DIR}/ui_experiments.png, ui_model_training.png, "
-        f"ui_run.png, ui_artifact.png; the README's: {README_IMAGE}"
+        f"ui_run.png, ui_artifact.png, ui_run_curves.png, ui_html_report.png, "
+        f"ui_compare_curves.png; the README's: {README_IMAGE}"
     )
     return 0
 
