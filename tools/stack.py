@@ -58,7 +58,10 @@ S3_SECRET = course.STACK_S3_SECRET
 SECRET_KEY = course.STACK_SECRET_KEY
 TRACKING_URI = course.STACK_TRACKING_URI
 TRACKING_URI_2 = course.STACK_TRACKING_URI_2
-# Never printed, not even in the tail of a server's log shown when it fails to start.
+# Never printed, not even in the tail of a server's log shown when it fails to start, and
+# never on a command line, which `ps` shows to every user of the machine: the servers get
+# the database's password in their environment (PGPASSWORD, read by libpq), psql its SQL
+# on stdin.
 SECRETS = tuple(s for s in (PG_PASSWORD, S3_SECRET, ADMIN_PASSWORD, SECRET_KEY) if s)
 
 HOST = "127.0.0.1"
@@ -194,11 +197,11 @@ def psql(sql: str, database: str = "postgres") -> str:
             "postgres",
             "-d",
             database,
-            "-tAc",
-            sql,
+            "-tA",  # the SQL on stdin: CREATE ROLE holds the password
         ]
     )
-    return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
+    done = subprocess.run(command, input=sql, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
 
 
 def up_postgres() -> str:
@@ -293,15 +296,23 @@ def up_s3() -> str:
     return f"running (pid {S3.pid()}) on {S3_ENDPOINT}, bucket {BUCKET}"
 
 
+def without_password(uri: str) -> str:
+    """``uri`` as the servers are given it: the database's password is in their PGPASSWORD."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(uri)
+    return f"{url.drivername}://{url.username}@{url.host}:{url.port}/{url.database}"
+
+
 def write_auth_config() -> None:
     """The basic-auth app's settings (mlflow/server/auth/basic_auth.ini is the template).
     The admin's password is not here: the servers get it by environment."""
-    AUTH_CONFIG.touch(mode=0o600)  # it holds the database's password: readable by us only
+    AUTH_CONFIG.touch(mode=0o600)  # the stack's settings: readable by us only
     AUTH_CONFIG.chmod(0o600)
     AUTH_CONFIG.write_text(
         "[mlflow]\n"
         "default_permission = READ\n"
-        f"database_uri = {AUTH_URI}\n"
+        f"database_uri = {without_password(AUTH_URI)}\n"
         f"admin_username = {ADMIN_USERNAME}\n"
         "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
         f"auth_cache_ttl_seconds = {AUTH_CACHE_TTL_S}\n"
@@ -333,7 +344,7 @@ def up_mlflow(server: Server) -> str:
         "--app-name",
         "basic-auth",
         "--backend-store-uri",
-        BACKEND_URI,
+        without_password(BACKEND_URI),
         "--artifacts-destination",
         f"s3://{BUCKET}",
         "--host",
@@ -349,6 +360,7 @@ def up_mlflow(server: Server) -> str:
     env = course.venv_env(
         **S3_ENV,
         MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false",
+        PGPASSWORD=PG_PASSWORD,  # for both databases: libpq reads it, ps does not show it
         MLFLOW_AUTH_CONFIG_PATH=str(AUTH_CONFIG),
         MLFLOW_AUTH_ADMIN_PASSWORD=ADMIN_PASSWORD,  # used once, to create the admin
         MLFLOW_FLASK_SERVER_SECRET_KEY=SECRET_KEY,
