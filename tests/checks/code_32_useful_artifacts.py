@@ -4,9 +4,11 @@ the numbers of a classification_report recomputed here, which are also the run's
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
+import matplotlib.image
 import numpy as np
 import pytest
 from conftest import Lesson
@@ -110,7 +112,9 @@ def useful_artifacts(lesson: Lesson) -> None:
         for path, size in FIGURES.items():
             png = lesson.store.read_artifact(run_id, path, lesson.tmp / run_id)
             assert png.startswith(PNG_MAGIC)
-            assert tuple(int.from_bytes(png[i : i + 4]) for i in (16, 20)) == size, path
+            pixels = matplotlib.image.imread(io.BytesIO(png), format="png")  # decodes it whole
+            assert pixels.shape[1::-1] == size, path  # rows x columns: height, width
+            assert pixels[..., :3].std() > 0.05, path  # a drawing, not one flat colour
         X_train, X_val, _, y_val = course.load_iris_split()
         scaler = StandardScaler().fit(X_train)
         ratios = PCA(n_components=2).fit(scaler.transform(X_train)).explained_variance_ratio_
