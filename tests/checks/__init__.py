@@ -4,7 +4,7 @@ A check receives the Lesson after it was replayed, as a real `python scripts/cod
 process, and asserts through MlflowClient what the lesson teaches. A lesson is replayed once
 by default; ``replays=2`` only where the second run's effect on the same store is what the
 check asserts (registry versions and aliases, restores, gc, ``-P`` overrides). That every
-other lesson re-runs on the same store is proven by CI's ``make all`` twice on one store.
+other lesson re-runs on the same store is proven by CI's second ``make all`` on one store.
 A check counts the replays actually made from ``len(lesson.outputs)``, never a constant.
 
 The check of lesson NN lives in a module named like its script, so a reader finds it in one
